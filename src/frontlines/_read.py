@@ -1,0 +1,135 @@
+"""Read a CSV table into strings, with line numbers, collecting problems instead of raising at the first."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process
+
+from .errors import Problem
+
+LINE = "_line"  # column holding each row's line number in its file
+
+
+@dataclass
+class RawTable:
+    """A table read as text: every cell a string ("" when empty), plus each row's line number."""
+
+    path: Path
+    frame: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def problem(self, line: int, column: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.name, line, column, message, hint))
+
+    def problems_at(self, mask: pd.Series | np.ndarray, column: str, message: str, hint: str = "") -> None:
+        """Add one problem per row selected by ``mask``; ``message`` may use ``{value}``."""
+        rows = self.frame.loc[np.asarray(mask), [LINE, column]] if column in self.frame else None
+        if rows is None:
+            return
+        for line, value in zip(rows[LINE].tolist(), rows[column].tolist(), strict=True):
+            self.problem(line, column, message.format(value=_clip(value)), hint)
+
+
+def _clip(value: object, limit: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...]) -> RawTable:
+    """Read ``path`` as a table of text with the expected ``columns``.
+
+    Problems with the file itself (missing, a directory, not text, empty, missing columns) are collected in
+    the returned table's ``problems``; the frame is then empty but has every expected column.
+    """
+    path = Path(path)
+    table = RawTable(path, pd.DataFrame({c: pd.Series(dtype=str) for c in (*columns, LINE)}))
+    if not path.exists():
+        table.problem(0, "", "file not found", f"check the path {str(path)!r}")
+        return table
+    if path.is_dir():
+        table.problem(0, "", "is a directory, not a table", "give the path of a CSV file")
+        return table
+    raw = path.read_bytes()
+    text = _decode(raw, table)
+    if text is None:
+        return table
+    if not text.strip():
+        table.problem(1, "", "the file is empty", f"a table needs a header row: {','.join(columns)}")
+        return table
+    delimiter = _sniff_delimiter(text.splitlines()[0])
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter,
+                            skipinitialspace=False, engine="c")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        table.problem(0, "", f"cannot be read as CSV ({exc})", "check the quoting of fields")
+        return table
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    _check_columns(table, list(frame.columns), columns, required)
+    if any(p.line == 1 for p in table.problems):
+        return table
+    frame = frame.apply(lambda s: s.str.strip())
+    frame[LINE] = _line_numbers(frame)
+    for column in columns:
+        if column not in frame:
+            frame[column] = ""
+    table.frame = frame[[*columns, LINE]].reset_index(drop=True)
+    if table.frame.empty:
+        table.problem(1, "", "the table has a header but no rows", "add at least one row below the header")
+    return table
+
+
+def _decode(raw: bytes, table: RawTable) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:4096]:
+        table.problem(0, "", "is not a text file (it holds NUL bytes; UTF-16 or binary?)",
+                      "save it as CSV in UTF-8")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        table.problem(line, "", f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start})",
+                      "save the file as CSV UTF-8 (in Excel: Save As > CSV UTF-8)")
+        return None
+
+
+def _sniff_delimiter(header: str) -> str:
+    # Spreadsheets in many locales export with semicolons; tabs come from copy and paste.
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.__getitem__) if max(counts.values()) else ","
+
+
+def _check_columns(table: RawTable, found: list[str], columns: tuple[str, ...], required: tuple[str, ...]) -> None:
+    missing = [c for c in required if c not in found]
+    unknown = [c for c in found if c not in columns]
+    for column in missing:
+        guess = process.extractOne(column, unknown) if unknown else None
+        hint = (f"did you mean to name column '{guess[0]}' '{column}'?" if guess and guess[1] >= 70
+                else f"the header must name the columns {', '.join(required)}")
+        table.problem(1, column, "required column is missing", hint)
+    for column in unknown:
+        if column.startswith("unnamed:") or not column:
+            continue
+        guess = process.extractOne(column, [c for c in columns if c not in found])
+        if guess and guess[1] >= 70 and guess[0] not in required:
+            table.problem(1, column, "unknown column", f"did you mean '{guess[0]}'?")
+
+
+def _line_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """Line of each row in the file: row i starts after the header and the lines of the rows before it."""
+    newlines = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:  # a loop over columns, not rows
+        newlines += frame[column].str.count("\n").to_numpy(dtype=np.int64)
+    before = np.concatenate([[0], np.cumsum(newlines)[:-1]])
+    return 2 + np.arange(len(frame)) + before

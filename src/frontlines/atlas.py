@@ -1,0 +1,113 @@
+"""The notebook face: ``fl.load()`` gives an :class:`Atlas` that answers questions about control."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from . import control
+from ._dates import parse_query_date
+from ._paths import bundled
+from .errors import UnknownNameError
+from .model import Model
+from .tables import read_tables
+
+DateLike = str | pd.Timestamp
+
+
+class Atlas:
+    """Places, actors and events, with control rebuilt from the events.
+
+    Build one with :func:`load`. Every method takes place names as written by people ("Deir ez-Zour",
+    "Ain al-Arab") and resolves them; dates are ``"YYYY-MM-DD"`` strings or timestamps.
+    """
+
+    def __init__(self, model: Model, *, sources: dict[str, Path]):
+        self._model = model
+        self.sources = sources
+
+    def __repr__(self) -> str:
+        m = self._model
+        return (f"<Atlas: {len(m.events)} events, {len(m.places)} places, {len(m.actors)} actors, "
+                f"{len(m.intervals)} control intervals>")
+
+    # -- tables ---------------------------------------------------------------------------------------
+    @property
+    def places(self) -> pd.DataFrame:
+        return self._model.places.drop(columns=["parent_code", "_line"], errors="ignore")
+
+    @property
+    def actors(self) -> pd.DataFrame:
+        return self._model.actors.drop(columns=["successor_code", "successor_start", "_line"], errors="ignore")
+
+    @property
+    def events(self) -> pd.DataFrame:
+        ev = self._model.events
+        return ev[["date", "place_id", "actor_id", "kind", "confidence", "source", "url", "notes", "precision",
+                   "start", "_line"]].rename(columns={"actor_id": "actor", "_line": "line"})
+
+    @property
+    def model(self) -> Model:
+        return self._model
+
+    # -- names ----------------------------------------------------------------------------------------
+    def resolve(self, name: str) -> str:
+        """The place id for a name, alias or close misspelling; raises :class:`UnknownNameError` if none."""
+        index = self._model.place_index
+        place_id, how = index.resolve_one(name)
+        if place_id:
+            return place_id
+        match = index.match(pd.Series([name]))
+        candidates = match.candidates[0]
+        if how == "ambiguous":
+            raise UnknownNameError(f"place {name!r} is ambiguous: it may be {index.describe(candidates)}; "
+                                   "give the place id instead", candidates)
+        hint = f"; did you mean {' or '.join(index.display[c] for c in candidates)}?" if candidates else ""
+        raise UnknownNameError(f"unknown place {name!r}{hint}", candidates)
+
+    def resolve_actor(self, name: str) -> str:
+        """The canonical actor name for a name or alias."""
+        actor, _ = self._model.actor_index.resolve_one(name)
+        if not actor:
+            raise UnknownNameError(f"unknown actor {name!r}; actors are {', '.join(self._model.actors['actor'])}")
+        return actor
+
+    # -- questions ------------------------------------------------------------------------------------
+    def control_at(self, date: DateLike, places: list[str] | None = None) -> gpd.GeoDataFrame:
+        """Who controlled each place on ``date``: one row per place (or per named place), EPSG:4326.
+
+        Columns include ``place_id, name, controller, status, since, geometry``; ``status`` is one of
+        held, divided, contested, besieged or unknown.
+        """
+        ids = [self.resolve(p) for p in places] if places is not None else None
+        return control.control_at(self._model, parse_query_date(date), ids)
+
+    def history(self, place: str) -> pd.DataFrame:
+        """Every event of a place, in order, with the controller and status after each day's events."""
+        return control.history(self._model, self.resolve(place))
+
+    def changes(self, date_a: DateLike, date_b: DateLike) -> gpd.GeoDataFrame:
+        """Places whose controller or status differs between two dates, with the events in between."""
+        return control.changes(self._model, parse_query_date(date_a), parse_query_date(date_b))
+
+    def map(self, date: DateLike, **options) -> folium.Map:
+        """A folium map of control on ``date``; see :class:`frontlines.render.MapOptions` for options."""
+        from .render import MapOptions, control_map
+
+        return control_map(self._model, parse_query_date(date), MapOptions(**options))
+
+
+def load(events: str | Path | None = None, places: str | Path | None = None, actors: str | Path | None = None
+         ) -> Atlas:
+    """Load event, place and actor tables (the bundled Syria-Iraq data by default) into an :class:`Atlas`.
+
+    Raises :class:`~frontlines.errors.TableError` listing every problem of every table at once.
+    """
+    paths = {"events": Path(events) if events else bundled("events.csv"),
+             "places": Path(places) if places else bundled("geo/places.csv"),
+             "actors": Path(actors) if actors else bundled("actors.csv")}
+    tables = read_tables(paths["events"], paths["places"], paths["actors"])
+    return Atlas(Model.from_tables(tables), sources=paths)

@@ -1,0 +1,189 @@
+"""Control intervals: the state of every place between one change and the next, built from the event log.
+
+The state of a place is four independent channels, each a forward fill of what events set:
+
+* ``controller``: set by ``captured``, ``held`` and ``holds_most``; cleared when the controller ``withdrew``.
+* ``other`` (the other holder of a divided place): set by ``holds_part``, and by ``holds_most`` to the
+  previous controller; cleared by ``captured``, ``held`` and when the other holder ``withdrew``.
+* ``attacker`` (contested): set by ``contested``; cleared by ``repelled``, ``captured`` and when the
+  attacker ``withdrew``.
+* ``besieger``: set by ``besieged``; cleared by ``siege_lifted``, ``captured`` and when the besieger
+  ``withdrew``.
+
+Every channel is computed for all places at once with a grouped forward fill; no Python loop runs per
+event or per place. Several events on one day are applied in file order and only the state at the end of
+the day is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._names import NameIndex
+from ._schema import CONFIDENCE
+from .tables import Tables
+
+NONE = -1  # code of "nobody" in actor channels
+END_OF_TIME = np.datetime64("2262-04-11", "ns")
+
+INTERVAL_COLUMNS = ("place", "start", "end", "controller", "other", "attacker", "besieger", "status",
+                    "confidence", "since", "since_precision", "event")
+STATUS_CODES = {"held": 0, "divided": 1, "contested": 2, "besieged": 3, "unknown": 4}
+
+
+def _ffill_codes(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Forward fill NaN within each group (rows are sorted by group); NaN left before the first value."""
+    series = pd.Series(values)
+    return series.groupby(groups, sort=False).ffill().to_numpy()
+
+
+def _previous(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Value of the row before, within the group; NaN on each group's first row."""
+    shifted = np.empty_like(values)
+    shifted[0] = np.nan
+    shifted[1:] = values[:-1]
+    first = np.ones(len(groups), dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    shifted[first] = np.nan
+    return shifted
+
+
+def _channel(setters: np.ndarray, clears_any: np.ndarray, withdrew: np.ndarray, actor: np.ndarray,
+             groups: np.ndarray) -> np.ndarray:
+    """One actor channel: ``setters`` (actor code or NaN), rows that clear it, and withdrawals by its holder."""
+    held_by = _previous(_ffill_codes(setters, groups), groups)
+    # A withdrawal only clears the channel when the withdrawing actor is the one the channel holds.
+    # Comparing with the last setter is enough: a clear by withdrawal is idempotent.
+    values = setters.copy()
+    values[clears_any] = NONE
+    values[withdrew & (held_by == actor)] = NONE
+    return _ffill_codes(values, groups)
+
+
+def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
+    """Control intervals per place from events.
+
+    Parameters
+    ----------
+    events
+        One row per event with integer columns ``place`` and ``actor`` (codes), ``kind`` (text),
+        ``start`` (datetime64), ``precision`` and ``confidence`` (text), and ``event`` (the row's id, which
+        also gives file order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`INTERVAL_COLUMNS`, sorted by place then start. Actor columns hold codes, ``NONE``
+        for nobody; ``end`` is the next interval's start (or the end of time).
+    """
+    if events.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in INTERVAL_COLUMNS})
+    ev = events.sort_values(["place", "start", "event"], kind="stable")
+    place = ev["place"].to_numpy(np.int64)
+    actor = ev["actor"].to_numpy(np.float64)
+    kind = ev["kind"].to_numpy()
+    is_ = {k: kind == k for k in ("captured", "held", "contested", "repelled", "besieged", "siege_lifted",
+                                  "withdrew", "holds_part", "holds_most")}
+    nan = np.full(len(ev), np.nan)
+
+    sets_controller = is_["captured"] | is_["held"] | is_["holds_most"]
+    controller = _channel(np.where(sets_controller, actor, nan), np.zeros(len(ev), bool), is_["withdrew"],
+                          actor, place)
+    before = _previous(controller, place)
+    # holds_most pushes the previous controller into the 'other' channel (if it was someone else).
+    demoted = np.where(is_["holds_most"] & ~np.isnan(before) & (before != NONE) & (before != actor), before, nan)
+    other = _channel(np.where(is_["holds_part"], actor, demoted), is_["captured"] | is_["held"],
+                     is_["withdrew"], actor, place)
+    attacker = _channel(np.where(is_["contested"], actor, nan), is_["repelled"] | is_["captured"],
+                        is_["withdrew"], actor, place)
+    besieger = _channel(np.where(is_["besieged"], actor, nan), is_["siege_lifted"] | is_["captured"],
+                        is_["withdrew"], actor, place)
+
+    state = pd.DataFrame({
+        "place": place, "start": ev["start"].to_numpy(),
+        "controller": np.nan_to_num(controller, nan=NONE).astype(np.int64),
+        "other": np.nan_to_num(other, nan=NONE).astype(np.int64),
+        "attacker": np.nan_to_num(attacker, nan=NONE).astype(np.int64),
+        "besieger": np.nan_to_num(besieger, nan=NONE).astype(np.int64),
+        "confidence": pd.Categorical(ev["confidence"].to_numpy(), categories=CONFIDENCE).codes.astype(np.int64),
+        "precision": ev["precision"].to_numpy(), "event": ev["event"].to_numpy(np.int64),
+    })
+    # A place with only an 'other' holder (its controller left or was never known) is held in part by it.
+    lone = (state["controller"] == NONE) & (state["other"] != NONE)
+    state.loc[lone, "controller"] = state.loc[lone, "other"]
+    state.loc[lone, "other"] = NONE
+    for column in ("other", "attacker", "besieger"):
+        state.loc[state[column] == state["controller"], column] = NONE
+
+    # Controller since: the date of the event where the controller last changed.
+    prev_controller = _previous(state["controller"].to_numpy(np.float64), place)
+    changed_controller = prev_controller != state["controller"].to_numpy()
+    since = pd.Series(np.where(changed_controller, state["start"], np.datetime64("NaT")))
+    state["since"] = since.groupby(place, sort=False).ffill().to_numpy()
+    since_precision = pd.Series(np.where(changed_controller, state["precision"], None))
+    state["since_precision"] = since_precision.groupby(place, sort=False).ffill().to_numpy()
+
+    # Keep the state at the end of each day, and only rows where the state changed.
+    last_of_day = np.ones(len(state), dtype=bool)
+    last_of_day[:-1] = (place[1:] != place[:-1]) | (state["start"].to_numpy()[1:] != state["start"].to_numpy()[:-1])
+    state = state[last_of_day].reset_index(drop=True)
+    place = state["place"].to_numpy()
+    tracked = ["controller", "other", "attacker", "besieger", "confidence"]
+    values = state[tracked].to_numpy()
+    first = np.ones(len(state), dtype=bool)
+    first[1:] = place[1:] != place[:-1]
+    changed = first.copy()
+    changed[1:] |= (values[1:] != values[:-1]).any(axis=1)
+    intervals = state[changed].reset_index(drop=True)
+    place = intervals["place"].to_numpy()
+    end = np.empty(len(intervals), dtype="datetime64[ns]")
+    end[:-1] = intervals["start"].to_numpy()[1:]
+    end[-1] = END_OF_TIME
+    last = np.ones(len(intervals), dtype=bool)
+    last[:-1] = place[1:] != place[:-1]
+    end[last] = END_OF_TIME
+    intervals["end"] = end
+    intervals["status"] = status_codes(intervals)
+    return intervals[list(INTERVAL_COLUMNS)]
+
+
+def status_codes(state: pd.DataFrame) -> np.ndarray:
+    """One status per state: divided before contested before besieged before held; unknown when nobody."""
+    return np.select(
+        [state["controller"].to_numpy() == NONE, state["other"].to_numpy() != NONE,
+         state["attacker"].to_numpy() != NONE, state["besieger"].to_numpy() != NONE],
+        [STATUS_CODES["unknown"], STATUS_CODES["divided"], STATUS_CODES["contested"], STATUS_CODES["besieged"]],
+        STATUS_CODES["held"],
+    ).astype(np.int64)
+
+
+@dataclass
+class Model:
+    """Places, actors and events with integer codes, and the control intervals built from them.
+
+    ``places`` and ``actors`` are indexed by code (0..n-1); events carry ``place`` and ``actor`` codes.
+    """
+
+    places: pd.DataFrame
+    actors: pd.DataFrame
+    events: pd.DataFrame
+    intervals: pd.DataFrame
+    place_index: NameIndex
+    actor_index: NameIndex
+
+    @classmethod
+    def from_tables(cls, tables: Tables) -> Model:
+        places = tables.places.reset_index(drop=True)
+        actors = tables.actors.reset_index(drop=True)
+        place_code = pd.Series(np.arange(len(places)), index=places["place_id"])
+        actor_code = pd.Series(np.arange(len(actors)), index=actors["actor"])
+        places["parent_code"] = places["parent"].map(place_code).fillna(NONE).astype(np.int64)
+        actors["successor_code"] = actors["successor"].map(actor_code).fillna(NONE).astype(np.int64)
+        events = tables.events.reset_index(drop=True)
+        events["place"] = events["place_id"].map(place_code).to_numpy(np.int64)
+        events["actor"] = events["actor_id"].map(actor_code).to_numpy(np.int64)
+        events["event"] = np.arange(len(events))
+        return cls(places, actors, events, build_intervals(events), tables.place_index, tables.actor_index)

@@ -1,0 +1,145 @@
+"""The control map for one date, as a ``folium.Map``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from markupsafe import escape
+
+from .._paths import bundled
+from ..control import snapshot
+from ..model import NONE, Model
+from ._payload import UNKNOWN_COLOUR, place_payload
+from .elements import Library, PlaceLayer, stable_ids, use_leaflet_only
+
+BASEMAPS = {
+    "positron": ("CartoDB positron", None),
+    "osm": ("OpenStreetMap", None),
+    "none": (None, None),
+}
+ATTRIBUTION_HTML = ('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · boundaries: '
+                    '<a href="https://www.naturalearthdata.com/">Natural Earth</a> · events: frontlines (CC BY 4.0)')
+ATTRIBUTION = ("Places: GeoNames (CC BY 4.0) and frontlines contributors; boundaries: Natural Earth "
+               "(public domain); events: frontlines data set (CC BY 4.0), each with its source")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """How a control map is drawn.
+
+    Parameters
+    ----------
+    basemap
+        ``"positron"`` (CartoDB tiles, the default), ``"osm"`` (OpenStreetMap tiles) or ``"none"``: an offline
+        vector basemap of countries and governorates from the bundled boundaries.
+    offline
+        Inline Leaflet (vendored) instead of loading it from a CDN; implies ``basemap="none"``.
+    show_unknown
+        Draw places with no known controller (hollow grey circles).
+    boundaries
+        Draw country and governorate borders.
+    popup_events
+        How many of a place's latest events its popup lists.
+    title
+        Title text; by default "Control on <date>".
+    zoom_start
+        Initial zoom; the map fits the places when ``None``.
+    """
+
+    basemap: str = "positron"
+    offline: bool = False
+    show_unknown: bool = True
+    boundaries: bool = True
+    popup_events: int = 12
+    title: str | None = None
+    zoom_start: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.basemap not in BASEMAPS:
+            raise ValueError(f"`basemap` was {self.basemap!r} but is expected to be in {sorted(BASEMAPS)}")
+        if self.popup_events < 0:
+            raise ValueError(f"`popup_events` was {self.popup_events} but must be 0 or more")
+
+
+@lru_cache(maxsize=4)
+def _boundaries(name: str) -> gpd.GeoDataFrame:
+    return gpd.read_file(bundled(f"geo/{name}.geojson"))
+
+
+def base_map(model: Model, options: MapOptions, keep: np.ndarray) -> folium.Map:
+    """A map framed on the places, with the basemap and boundaries the options ask for."""
+    basemap = "none" if options.offline else options.basemap
+    tiles, _ = BASEMAPS[basemap]
+    lat, lon = model.places["lat"].to_numpy()[keep], model.places["lon"].to_numpy()[keep]
+    m = folium.Map(tiles=tiles, prefer_canvas=True, control_scale=True, zoom_start=options.zoom_start or 6,
+                   location=[float(np.mean(lat)), float(np.mean(lon))] if len(keep) else [34.5, 40.5])
+    use_leaflet_only(m, offline=options.offline)
+    if options.zoom_start is None and len(keep):
+        m.fit_bounds([[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]])
+    if basemap == "none":
+        m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
+    if options.boundaries or basemap == "none":
+        _add_boundaries(m, filled=basemap == "none")
+    m.get_root().header.add_child(folium.Element(
+        f'<meta name="frontlines-attribution" content="{escape(ATTRIBUTION)}">'))
+    return m
+
+
+def _add_boundaries(m: folium.Map, *, filled: bool) -> None:
+    countries, governorates = _boundaries("countries"), _boundaries("governorates")
+    land = {"fillColor": "#f6f3ec", "fillOpacity": 1.0} if filled else {"fillOpacity": 0.0}
+    folium.GeoJson(
+        countries, name="Countries", control=False, smooth_factor=1,
+        style_function=lambda f: {**land, "color": "#6b6b6b", "weight": 1.2, "interactive": False},
+        tooltip=None,
+    ).add_to(m)
+    folium.GeoJson(
+        governorates, name="Governorates", overlay=True, control=True,
+        style_function=lambda f: {"color": "#9a9a9a", "weight": 0.6, "fillOpacity": 0.0, "dashArray": "4 3"},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "country"], aliases=["Governorate", "Country"]),
+    ).add_to(m)
+
+
+def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = None) -> folium.Map:
+    """The map of control on ``date``: places coloured by controller, with status shapes, legend and popups."""
+    options = options or MapOptions()
+    state = snapshot(model, date)
+    known = state["controller"].to_numpy() != NONE
+    keep = np.arange(len(model.places)) if options.show_unknown else np.flatnonzero(known)
+    m = base_map(model, options, keep)
+    Library().add_to(m)
+    payload = place_payload(model, state, date, popup_events=options.popup_events, keep=keep)
+    counts = np.bincount(state["controller"].to_numpy()[keep] + 1, minlength=len(model.actors) + 1)
+    groups = []
+    for code, (actor, colour) in enumerate(zip(model.actors["actor"], model.actors["colour"], strict=True)):
+        groups.append(_actor_group(str(actor), str(colour), int(counts[code + 1]), show=True))
+    groups.append(_actor_group("unknown", UNKNOWN_COLOUR, int(counts[0]), show=True))
+    for group in groups:
+        group.add_to(m)
+    day = date.strftime("%-d %B %Y")
+    n_events = int((model.events["start"] <= np.datetime64(date, "ns")).sum())
+    subtitle = f"{int(known[keep].sum())} of {len(keep)} places with a known controller · {n_events} events"
+    PlaceLayer(payload, groups, title=options.title or f"Control on {day}", subtitle=subtitle,
+               attribution=ATTRIBUTION_HTML).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    stable_ids(m.get_root())
+    return m
+
+
+def _actor_group(actor: str, colour: str, count: int, *, show: bool) -> folium.FeatureGroup:
+    # Leaflet's layer control shows names as HTML: escape the actor's name, which comes from the data.
+    label = (f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
+             f'background:{escape(colour)};border:1px solid #333"></span> {escape(actor)} ({count})')
+    return folium.FeatureGroup(name=label, overlay=True, control=count > 0, show=show)
+
+
+def save_map(m: folium.Map, path: str | Path) -> None:
+    from .._write import write_text_atomic
+
+    write_text_atomic(Path(path), m.get_root().render())

@@ -1,0 +1,233 @@
+/* frontlines: draws places coloured by controller, with status shapes, legend, tooltips and source popups.
+ * Text from the data is only ever set with textContent or as attribute values, never as HTML, and only
+ * http(s) links are made, so nothing in a table can run as code in the page. */
+(function (global) {
+  "use strict";
+  if (global.frontlines) { return; }
+
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
+  }
+
+  function radius(data, i) { return data.places.radius[i]; }
+
+  function actorName(data, code) { return code >= 0 ? data.actors[code].name : "unknown"; }
+
+  function colour(data, code) { return code >= 0 ? data.actors[code].colour : data.unknownColour; }
+
+  /* The marker for place i: a circle (held), a split circle (divided), a dashed outline in the attacker's
+   * colour (contested), an outer ring in the besieger's colour (besieged), a hollow grey circle (unknown).
+   * Claimed or disputed control is drawn with a pale fill. */
+  function marker(data, i, renderer) {
+    var p = data.places, r = radius(data, i), ctrl = p.controller[i], status = data.statuses[p.status[i]];
+    var latlng = [p.lat[i], p.lon[i]];
+    var confirmed = data.confidences[p.confidence[i]] === "confirmed";
+    var layers = [];
+    if (p.besieger[i] >= 0) {
+      layers.push(L.circleMarker(latlng, {renderer: renderer, radius: r + 4, fill: false, weight: 2.5,
+        color: colour(data, p.besieger[i]), opacity: 0.95, dashArray: "2 3", interactive: false}));
+    }
+    if (status === "divided") {
+      layers.push(L.marker(latlng, {icon: splitIcon(colour(data, ctrl), colour(data, p.other[i]), r, confirmed),
+        keyboard: false}));
+    } else {
+      var unknown = ctrl < 0;
+      var contested = p.attacker[i] >= 0;
+      layers.push(L.circleMarker(latlng, {
+        renderer: renderer, radius: r,
+        fillColor: unknown ? "#ffffff" : colour(data, ctrl),
+        fillOpacity: unknown ? 0.6 : (confirmed ? 0.9 : 0.35),
+        color: contested ? colour(data, p.attacker[i]) : (unknown ? data.unknownColour : "#333333"),
+        weight: contested ? 3 : 1, dashArray: contested ? "3 2" : null, opacity: 1
+      }));
+    }
+    var layer = layers.length === 1 ? layers[0] : L.featureGroup(layers);
+    layer.bindTooltip(function () { return tooltip(data, i); }, {sticky: true});
+    layer.bindPopup(function () { return popup(data, i); }, {maxWidth: 420, maxHeight: 360});
+    layer.frontlinesPlace = i;
+    return layer;
+  }
+
+  function splitIcon(left, right, r, confirmed) {
+    var size = 2 * r + 4, c = size / 2;
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", size); svg.setAttribute("height", size);
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);
+    var halves = [[left, 0], [right, 1]];
+    for (var h = 0; h < 2; h++) {
+      var path = document.createElementNS(SVG, "path");
+      var sweep = halves[h][1];
+      path.setAttribute("d", "M" + c + " " + (c - r) + " A" + r + " " + r + " 0 0 " + (sweep ? 1 : 0) + " " +
+        c + " " + (c + r) + " Z");
+      path.setAttribute("fill", halves[h][0]);
+      path.setAttribute("fill-opacity", confirmed ? "0.95" : "0.45");
+      svg.appendChild(path);
+    }
+    var ring = document.createElementNS(SVG, "circle");
+    ring.setAttribute("cx", c); ring.setAttribute("cy", c); ring.setAttribute("r", r);
+    ring.setAttribute("fill", "none"); ring.setAttribute("stroke", "#333333"); ring.setAttribute("stroke-width", "1.2");
+    svg.appendChild(ring);
+    var holder = document.createElement("div");
+    holder.appendChild(svg);
+    return L.divIcon({html: holder, className: "frontlines-split", iconSize: [size, size],
+      iconAnchor: [c, c]});
+  }
+
+  function stateWords(data, i) {
+    var p = data.places, status = data.statuses[p.status[i]];
+    var words = actorName(data, p.controller[i]);
+    if (status === "divided") { words += " and " + actorName(data, p.other[i]) + " (divided)"; }
+    if (p.attacker[i] >= 0) { words += ", contested by " + actorName(data, p.attacker[i]); }
+    if (p.besieger[i] >= 0) { words += ", besieged by " + actorName(data, p.besieger[i]); }
+    var confidence = data.confidences[p.confidence[i]];
+    if (confidence && confidence !== "confirmed") { words += " [" + confidence + "]"; }
+    return words;
+  }
+
+  function tooltip(data, i) {
+    var p = data.places, box = el("div", "frontlines-tooltip");
+    box.appendChild(el("strong", null, p.name[i]));
+    box.appendChild(el("div", null, stateWords(data, i)));
+    if (p.since[i]) { box.appendChild(el("div", "frontlines-muted", "since " + p.since[i])); }
+    return box;
+  }
+
+  function popup(data, i) {
+    var p = data.places, ev = data.events, box = el("div", "frontlines-popup");
+    box.appendChild(el("h4", null, p.name[i]));
+    box.appendChild(el("div", null, stateWords(data, i) + (p.since[i] ? " since " + p.since[i] : "")));
+    var from = data.eventOffsets[i], to = data.eventOffsets[i + 1];
+    if (data.eventsHidden[i] > 0) {
+      box.appendChild(el("div", "frontlines-muted", data.eventsHidden[i] + " earlier events not shown"));
+    }
+    if (from === to) { box.appendChild(el("div", "frontlines-muted", "No events up to " + data.date + ".")); }
+    var list = el("ol", "frontlines-events");
+    for (var k = from; k < to; k++) {
+      var item = el("li");
+      item.appendChild(el("span", "frontlines-date", ev.date[k]));
+      item.appendChild(document.createTextNode(" " + ev.kind[k] + " · " + actorName(data, ev.actor[k])));
+      var confidence = data.confidences[ev.confidence[k]];
+      if (confidence !== "confirmed") { item.appendChild(el("em", null, " (" + confidence + ")")); }
+      var source = data.sources[ev.source[k]], url = safeUrl(data.urls[ev.url[k]]);
+      var cite = el("div", "frontlines-source");
+      if (url) {
+        var link = el("a", null, source || url);
+        link.href = url; link.target = "_blank"; link.rel = "noopener noreferrer";
+        cite.appendChild(link);
+      } else {
+        cite.textContent = source;
+      }
+      item.appendChild(cite);
+      var note = data.notes[ev.note[k]];
+      if (note) { item.appendChild(el("div", "frontlines-note", note)); }
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+    return box;
+  }
+
+  function swatch(fill, stroke, dashed, split) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "16"); svg.setAttribute("height", "16");
+    var circle = document.createElementNS(SVG, "circle");
+    circle.setAttribute("cx", "8"); circle.setAttribute("cy", "8"); circle.setAttribute("r", "5.5");
+    circle.setAttribute("fill", fill); circle.setAttribute("stroke", stroke);
+    circle.setAttribute("stroke-width", dashed ? "2" : "1");
+    if (dashed) { circle.setAttribute("stroke-dasharray", dashed); }
+    svg.appendChild(circle);
+    if (split) {
+      var half = document.createElementNS(SVG, "path");
+      half.setAttribute("d", "M8 2.5 A5.5 5.5 0 0 1 8 13.5 Z");
+      half.setAttribute("fill", split);
+      svg.appendChild(half);
+    }
+    return svg;
+  }
+
+  /* Legend: each actor's colour and the number of places it controls, then the status shapes. */
+  function legend(map, data) {
+    var control = L.control({position: "bottomright"});
+    control.onAdd = function () {
+      var box = el("div", "frontlines-legend leaflet-bar");
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      control.box = box;
+      control.update(data);
+      return box;
+    };
+    control.update = function (d) {
+      var box = control.box, counts = {}, order = [];
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      box.appendChild(el("div", "frontlines-legend-title", "Places controlled"));
+      for (var i = 0; i < d.places.controller.length; i++) {
+        var c = d.places.controller[i];
+        if (counts[c] === undefined) { counts[c] = 0; order.push(c); }
+        counts[c] += 1;
+      }
+      order.sort(function (a, b) { return counts[b] - counts[a] || a - b; });
+      var table = el("table");
+      order.forEach(function (c) {
+        var row = el("tr", "frontlines-legend-row");
+        row.setAttribute("data-actor", actorName(d, c));
+        var cell = el("td");
+        cell.appendChild(c >= 0 ? swatch(colour(d, c), "#333333") : swatch("#ffffff", d.unknownColour));
+        row.appendChild(cell);
+        row.appendChild(el("td", null, actorName(d, c)));
+        row.appendChild(el("td", "frontlines-count", counts[c]));
+        table.appendChild(row);
+      });
+      box.appendChild(table);
+      var key = el("div", "frontlines-key");
+      [["held", swatch("#999999", "#333333")], ["divided", swatch("#ffffff", "#333333", null, "#999999")],
+       ["contested (dashed, attacker's colour)", swatch("#999999", "#333333", "3 2")],
+       ["besieged (ring, besieger's colour)", swatch("none", "#333333", "1.5 2")],
+       ["claimed or disputed (pale)", swatch("#dddddd", "#333333")],
+       ["unknown", swatch("#ffffff", d.unknownColour)]].forEach(function (item) {
+        var line = el("div", "frontlines-key-row");
+        line.appendChild(item[1]);
+        line.appendChild(el("span", null, " " + item[0]));
+        key.appendChild(line);
+      });
+      box.appendChild(key);
+      control.counts = counts;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  function title(map, text, subtitle) {
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+      var box = el("div", "frontlines-title leaflet-bar");
+      box.appendChild(el("div", "frontlines-title-main", text));
+      if (subtitle) { box.appendChild(el("div", "frontlines-muted", subtitle)); }
+      return box;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  /* Add every place to the layer group of its controller (groups[code], unknown last). */
+  function placeLayer(map, groups, data) {
+    var renderer = L.canvas({padding: 0.3});
+    var n = data.places.name.length, markers = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var c = data.places.controller[i];
+      markers[i] = marker(data, i, renderer);
+      (c >= 0 ? groups[c] : groups[groups.length - 1]).addLayer(markers[i]);
+    }
+    return {markers: markers, legend: legend(map, data)};
+  }
+
+  global.frontlines = {placeLayer: placeLayer, legend: legend, title: title, marker: marker,
+    popup: popup, tooltip: tooltip, safeUrl: safeUrl};
+})(window);

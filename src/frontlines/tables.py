@@ -1,0 +1,178 @@
+"""Read and validate the three tables (places, actors, events), reporting every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process
+
+from ._dates import parse_dates
+from ._names import NameIndex
+from ._read import LINE, RawTable, read_table
+from ._schema import (ACTOR_COLUMNS, ACTOR_REQUIRED, CONFIDENCE, EVENT_COLUMNS, EVENT_KINDS, EVENT_REQUIRED,
+                      PLACE_COLUMNS, PLACE_REQUIRED)
+from .errors import Problem, TableError
+
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+URL_PATTERN = r"^https?://[^\s<>\"']+$"
+
+
+@dataclass
+class Tables:
+    """The three validated tables. ``problems`` is empty when they are usable."""
+
+    places: pd.DataFrame
+    actors: pd.DataFrame
+    events: pd.DataFrame
+    place_index: NameIndex
+    actor_index: NameIndex
+    problems: list[Problem]
+
+
+def _require(table: RawTable, columns: tuple[str, ...]) -> None:
+    for column in columns:
+        table.problems_at(table.frame[column].eq(""), column, "value is missing", f"fill in '{column}'")
+
+
+def read_places(path: str | Path) -> RawTable:
+    table = read_table(path, PLACE_COLUMNS, PLACE_REQUIRED)
+    frame = table.frame
+    _require(table, PLACE_REQUIRED)
+    for column, low, high in (("lat", -90, 90), ("lon", -180, 180)):
+        value = pd.to_numeric(frame[column], errors="coerce")
+        table.problems_at(value.isna() & frame[column].ne(""), column, "'{value}' is not a number",
+                          "write decimal degrees, e.g. 35.95")
+        table.problems_at((value < low) | (value > high), column, f"{{value}} is outside {low}..{high}",
+                          "are lat and lon swapped?")
+        frame[column] = value
+    population = pd.to_numeric(frame["population"].str.replace(",", ""), errors="coerce")
+    table.problems_at(population.isna() & frame["population"].ne(""), "population", "'{value}' is not a number",
+                      "write a whole number or leave it empty")
+    frame["population"] = population.astype("Float64").round().astype("Int64")
+    duplicated = frame["place_id"].duplicated(keep="first") & frame["place_id"].ne("")
+    first_line = frame.drop_duplicates("place_id").set_index("place_id")[LINE]
+    for line, pid in zip(frame.loc[duplicated, LINE], frame.loc[duplicated, "place_id"], strict=True):
+        table.problem(line, "place_id", f"duplicate id '{pid}' (first at line {first_line[pid]})",
+                      "give every place its own id")
+    parent_unknown = frame["parent"].ne("") & ~frame["parent"].isin(frame["place_id"])
+    table.problems_at(parent_unknown, "parent", "parent '{value}' is not a place_id in this table",
+                      "use the place_id of the containing place")
+    return table
+
+
+def read_actors(path: str | Path) -> RawTable:
+    table = read_table(path, ACTOR_COLUMNS, ACTOR_REQUIRED)
+    frame = table.frame
+    _require(table, ACTOR_REQUIRED)
+    table.problems_at(frame["colour"].ne("") & ~frame["colour"].str.match(COLOUR_PATTERN), "colour",
+                      "'{value}' is not a colour", "write a hex colour like #1F77B4")
+    table.problems_at(frame["actor"].duplicated() & frame["actor"].ne(""), "actor", "duplicate actor '{value}'",
+                      "list each actor once; put other names in 'aliases'")
+    unknown = frame["successor"].ne("") & ~frame["successor"].isin(frame["actor"])
+    table.problems_at(unknown, "successor", "successor '{value}' is not an actor in this table",
+                      "add it as an actor or fix the name")
+    dates = parse_dates(frame["successor_date"])
+    table.problems_at(frame["successor_date"].ne("") & dates["error"].ne(""), "successor_date",
+                      "'{value}' is not a valid date", "write YYYY-MM-DD, YYYY-MM or YYYY")
+    table.problems_at(frame["successor"].ne("") & frame["successor_date"].eq(""), "successor_date",
+                      "a successor needs the date it took over", "write YYYY-MM-DD, YYYY-MM or YYYY")
+    frame["successor_start"] = dates["start"]
+    return table
+
+
+def read_events(path: str | Path, places: NameIndex, actors: NameIndex, *, latest: pd.Timestamp | None = None
+                ) -> RawTable:
+    table = read_table(path, EVENT_COLUMNS, EVENT_REQUIRED)
+    frame = table.frame
+    _require(table, EVENT_REQUIRED)
+    dates = parse_dates(frame["date"])
+    bad_date = frame["date"].ne("") & dates["error"].ne("")
+    table.problems_at(bad_date & dates["error"].eq("not a date"), "date", "'{value}' is not a date",
+                      "write YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)")
+    table.problems_at(bad_date & dates["error"].eq("impossible date"), "date", "'{value}' is not a real date",
+                      "check the day and month")
+    latest = latest if latest is not None else pd.Timestamp.now().normalize()
+    table.problems_at(dates["start"] > latest, "date", "'{value}' is in the future", "check the year")
+    frame["start"], frame["end"], frame["precision"] = dates["start"], dates["end"], dates["precision"]
+
+    kinds = frame["kind"].str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    for value, line in zip(frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), "kind"],
+                           frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), LINE], strict=True):
+        guess = process.extractOne(value.lower(), list(EVENT_KINDS))
+        hint = f"did you mean '{guess[0]}'?" if guess and guess[1] >= 60 else ""
+        table.problem(line, "kind", f"unknown kind '{value}'",
+                      (hint + " " if hint else "") + "kinds are " + ", ".join(EVENT_KINDS))
+    frame["kind"] = kinds
+    confidence = frame["confidence"].str.lower().replace("", "confirmed")
+    table.problems_at(~confidence.isin(CONFIDENCE), "confidence", "unknown confidence '{value}'",
+                      "use " + ", ".join(CONFIDENCE) + " (empty means confirmed)")
+    frame["confidence"] = confidence
+    table.problems_at(frame["url"].ne("") & ~frame["url"].str.match(URL_PATTERN), "url",
+                      "'{value}' is not an http(s) URL", "give the source's web address starting with https://")
+
+    frame["place_id"] = _resolve_column(table, "place", places, "place")
+    frame["actor_id"] = _resolve_column(table, "actor", actors, "actor")
+    _check_duplicates(table)
+    return table
+
+
+def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -> np.ndarray:
+    frame = table.frame
+    match = index.match(frame[column])
+    bad = (match.how == "unknown") | (match.how == "ambiguous")
+    bad &= frame[column].ne("").to_numpy()
+    for row in np.flatnonzero(bad):
+        value, line, candidates = frame[column].iat[row], frame[LINE].iat[row], match.candidates[row]
+        if match.how[row] == "ambiguous":
+            table.problem(line, column, f"{what} '{value}' is ambiguous: it may be {index.describe(candidates)}",
+                          f"write the {what} id instead")
+        elif candidates:
+            names = " or ".join(index.display.get(c, c) for c in candidates[:3])
+            table.problem(line, column, f"unknown {what} '{value}'", f"did you mean {names}?")
+        else:
+            table.problem(line, column, f"unknown {what} '{value}'", f"add it to the {what}s table")
+    return np.where(bad, "", match.id)
+
+
+def _check_duplicates(table: RawTable) -> None:
+    frame = table.frame
+    key = ["date", "place_id", "actor_id", "kind"]
+    valid = frame["place_id"].ne("") & frame["date"].ne("")
+    same = frame[valid & frame.duplicated(key, keep=False)]
+    first = same.drop_duplicates(key).set_index(key)[LINE]
+    repeats = same[same.duplicated(key, keep="first")]
+    for line, first_line in zip(repeats[LINE], first.reindex(pd.MultiIndex.from_frame(repeats[key])), strict=True):
+        table.problem(line, "", f"duplicate of the event at line {first_line}", "remove one of the two rows")
+    taking = frame[valid & frame["kind"].isin(["captured"]) & frame["precision"].eq("D")]
+    clash = taking[taking.duplicated(["date", "place_id"], keep=False)]
+    clash = clash.drop_duplicates(["date", "place_id", "actor_id"])
+    clash = clash[clash.duplicated(["date", "place_id"], keep=False)]
+    for (date, _), group in clash.groupby(["date", "place_id"], sort=False):
+        lines = group[LINE].tolist()
+        table.problem(lines[-1], "actor",
+                      f"conflicting captures of '{group['place'].iat[0]}' on {date} by "
+                      f"{' and '.join(group['actor'])} (lines {', '.join(map(str, lines))})",
+                      "keep the one your sources support, or mark the other 'contested'")
+
+
+def place_index(places: pd.DataFrame) -> NameIndex:
+    return NameIndex(places["place_id"], places["name"], places["alt_names"], places["population"].fillna(0))
+
+
+def actor_index(actors: pd.DataFrame) -> NameIndex:
+    return NameIndex(actors["actor"], actors["actor"], actors["aliases"])
+
+
+def read_tables(events: str | Path, places: str | Path, actors: str | Path, *,
+                latest: pd.Timestamp | None = None) -> Tables:
+    """Read and check the three tables; raise :class:`TableError` listing every problem found."""
+    place_table, actor_table = read_places(places), read_actors(actors)
+    pindex, aindex = place_index(place_table.frame), actor_index(actor_table.frame)
+    event_table = read_events(events, pindex, aindex, latest=latest)
+    problems = [*place_table.problems, *actor_table.problems, *event_table.problems]
+    if problems:
+        raise TableError(problems)
+    return Tables(place_table.frame, actor_table.frame, event_table.frame, pindex, aindex, [])
