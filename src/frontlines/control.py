@@ -8,7 +8,7 @@ import pandas as pd
 
 from ._dates import format_dates
 from ._schema import CONFIDENCE, STATUSES, UNKNOWN
-from .model import NONE, STATUS_CODES, Model
+from .model import NONE, STATUS_CODES, Model, clear_redundant, status_codes
 
 STATUS_NAMES = np.array(sorted(STATUS_CODES, key=STATUS_CODES.__getitem__))
 CONTROL_COLUMNS = ("place_id", "name", "controller", "status", "since", "other_holder", "attacker", "besieger",
@@ -31,12 +31,12 @@ def snapshot(model: Model, date: pd.Timestamp) -> pd.DataFrame:
     })
     at = rows["place"].to_numpy()
     for column in out.columns:
-        out[column] = out[column].to_numpy()
         values = out[column].to_numpy().copy()
         values[at] = rows[column].to_numpy()
         out[column] = values
     _apply_successors(model, out, day)
     _divide_parents(model, out)
+    out["status"] = status_codes(out)
     return out
 
 
@@ -53,8 +53,7 @@ def _apply_successors(model: Model, state: pd.DataFrame, day: np.datetime64) -> 
     for column in ("controller", "other", "attacker", "besieger"):
         codes = state[column].to_numpy()
         state[column] = np.where(codes == NONE, NONE, current[np.maximum(codes, 0)])
-    for column in ("other", "attacker", "besieger"):
-        state.loc[state[column] == state["controller"], column] = NONE
+    clear_redundant(state)
 
 
 def _divide_parents(model: Model, state: pd.DataFrame) -> None:
@@ -73,9 +72,6 @@ def _divide_parents(model: Model, state: pd.DataFrame) -> None:
     others = parts[parts["holder"].to_numpy() != parent_holder].groupby("parent")["holder"].first()
     others = others[state["other"].to_numpy()[others.index] == NONE]
     state.loc[others.index, "other"] = others.to_numpy()
-    known = state["controller"].to_numpy() != NONE
-    state.loc[orphan, "status"] = STATUS_CODES["held"]
-    state.loc[others.index[known[others.index]], "status"] = STATUS_CODES["divided"]
 
 
 def control_at(model: Model, date: pd.Timestamp, places: list[str] | None = None) -> gpd.GeoDataFrame:
@@ -132,26 +128,40 @@ def history(model: Model, place_id: str) -> pd.DataFrame:
     })
 
 
-def changes(model: Model, date_a: pd.Timestamp, date_b: pd.Timestamp) -> pd.DataFrame:
-    """Places whose controller or status differs between two dates, with the events in between."""
-    a, b = describe_state(model, snapshot(model, date_a)), describe_state(model, snapshot(model, date_b))
+def changes(model: Model, date_a: pd.Timestamp, date_b: pd.Timestamp) -> gpd.GeoDataFrame:
+    """Places that changed hands between two dates, or whose status differs, with the events in between.
+
+    A place that changed hands and came back (Palmyra in 2016) is listed too; ``hands_changed`` counts
+    the changes of controller and ``when`` gives their dates.
+    """
+    lo, hi = min(date_a, date_b), max(date_a, date_b)
+    a, b = describe_state(model, snapshot(model, lo)), describe_state(model, snapshot(model, hi))
     differs = (a["controller"].to_numpy() != b["controller"].to_numpy()) | (
         a["status"].astype(str).to_numpy() != b["status"].astype(str).to_numpy())
-    codes = np.flatnonzero(differs)
-    lo, hi = min(date_a, date_b), max(date_a, date_b)
+    iv = model.intervals
+    place = iv["place"].to_numpy()
+    controller = iv["controller"].to_numpy()
+    new_hands = np.zeros(len(iv), dtype=bool)
+    new_hands[1:] = (place[1:] == place[:-1]) & (controller[1:] != controller[:-1])
+    start = iv["start"].to_numpy()
+    new_hands &= (start > np.datetime64(lo, "ns")) & (start <= np.datetime64(hi, "ns"))
+    handovers = iv[new_hands]
+    codes = np.union1d(np.flatnonzero(differs), handovers["place"].to_numpy()).astype(np.int64)
     ev = model.events
+    handover_dates = format_dates(handovers["start"], ev["precision"].to_numpy()[handovers["event"].to_numpy()])
+    handovers = handovers.assign(when=handover_dates.to_numpy())
     window = ev[ev["place"].isin(codes) & (ev["start"] > lo) & (ev["start"] <= hi)].sort_values(["start", "event"])
     window = window.assign(
         when=format_dates(window["start"], window["precision"]),
         line_text=lambda w: w["when"] + " " + w["kind"] + " " + w["actor_id"] + " (" + w["source"] + ")")
     grouped = window.groupby("place")
-    changed_control = window[window["kind"].isin(["captured", "held", "holds_most", "withdrew"])]
     out = pd.DataFrame({
         "place_id": a["place_id"].to_numpy()[codes], "name": a["name"].to_numpy()[codes],
         "from": a["controller"].to_numpy()[codes], "to": b["controller"].to_numpy()[codes],
         "from_status": a["status"].astype(str).to_numpy()[codes],
         "to_status": b["status"].astype(str).to_numpy()[codes],
-        "when": changed_control.groupby("place")["when"].last().reindex(codes).fillna("").to_numpy(),
+        "hands_changed": handovers.groupby("place").size().reindex(codes).fillna(0).astype(int).to_numpy(),
+        "when": handovers.groupby("place")["when"].agg("; ".join).reindex(codes).fillna("").to_numpy(),
         "events": grouped["line_text"].agg("; ".join).reindex(codes).fillna("").to_numpy(),
         "sources": grouped["url"].agg(lambda u: " ".join(dict.fromkeys(x for x in u if x))).reindex(codes)
         .fillna("").to_numpy(),

@@ -115,8 +115,7 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     lone = (state["controller"] == NONE) & (state["other"] != NONE)
     state.loc[lone, "controller"] = state.loc[lone, "other"]
     state.loc[lone, "other"] = NONE
-    for column in ("other", "attacker", "besieger"):
-        state.loc[state[column] == state["controller"], column] = NONE
+    clear_redundant(state)
 
     # Controller since: the date of the event where the controller last changed.
     prev_controller = _previous(state["controller"].to_numpy(np.float64), place)
@@ -148,6 +147,15 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     intervals["end"] = end
     intervals["status"] = status_codes(intervals)
     return intervals[list(INTERVAL_COLUMNS)]
+
+
+def clear_redundant(state: pd.DataFrame) -> None:
+    """Drop an 'other holder' equal to the controller, and an attacker or besieger that already holds the
+    whole place; in a divided place the controller may besiege or attack the other holder's part."""
+    state.loc[state["other"] == state["controller"], "other"] = NONE
+    whole = state["other"] == NONE
+    for column in ("attacker", "besieger"):
+        state.loc[whole & (state[column] == state["controller"]), column] = NONE
 
 
 def status_codes(state: pd.DataFrame) -> np.ndarray:

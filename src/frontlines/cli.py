@@ -1,0 +1,212 @@
+"""The command-line face: ``frontlines map|control|history|validate``.
+
+Exit codes: 0 on success, 1 when the data has problems, 2 on a usage error (bad option, unknown place asked
+for, unwritable output). Errors are printed one line per problem, with no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from ._write import write_text_atomic
+from .atlas import Atlas, load
+from .errors import FrontlinesError, OutputError, TableError, UnknownNameError
+
+DATA_ERROR, USAGE_ERROR = 1, 2
+
+
+class ControlFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    geojson = "geojson"
+
+
+class HistoryFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+
+
+class Basemap(str, Enum):
+    positron = "positron"
+    osm = "osm"
+    none = "none"
+
+app = typer.Typer(
+    name="frontlines",
+    help="Maps of territorial control rebuilt from a table of sourced, dated events.\n\n"
+         "Every command uses the bundled Syria-Iraq 2013-2019 data unless --events, --places or --actors "
+         "name your own tables.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EventsOpt = Annotated[Path | None, typer.Option("--events", help="Events table (CSV); default: bundled.",
+                                                 dir_okay=True)]
+PlacesOpt = Annotated[Path | None, typer.Option("--places", help="Places table (CSV); default: bundled.")]
+ActorsOpt = Annotated[Path | None, typer.Option("--actors", help="Actors table (CSV); default: bundled.")]
+
+
+def _fail(code: int, lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn frontlines' own errors into one line per problem and the right exit code."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except TableError as exc:
+            _fail(DATA_ERROR, [str(p) for p in exc.problems]
+                  + [f"{len(exc.problems)} problem(s) found; nothing was written"])
+        except (UnknownNameError, OutputError) as exc:
+            _fail(USAGE_ERROR, [str(exc)])
+        except FrontlinesError as exc:
+            _fail(DATA_ERROR, [str(exc)])
+        except ValueError as exc:  # bad dates and options given on the command line
+            _fail(USAGE_ERROR, [str(exc)])
+
+    return wrapper
+
+
+def _load(events: Path | None, places: Path | None, actors: Path | None) -> Atlas:
+    return load(events=events, places=places, actors=actors)
+
+
+def _inputs(atlas: Atlas) -> tuple[Path, ...]:
+    return tuple(atlas.sources.values())
+
+
+@app.command("map")
+@handles_errors
+def map_command(
+    date: Annotated[str, typer.Argument(help="Date to map, YYYY-MM-DD.")] = "2017-01-25",
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("map.html"),
+    basemap: Annotated[Basemap, typer.Option(help="Tiles (positron, osm) or none: an offline vector basemap.")]
+    = Basemap.positron,
+    offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
+    hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Do not draw places with no known "
+                                                "controller.")] = False,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Write an interactive HTML map of control on DATE.
+
+    Example: frontlines map 2017-01-25 -o map.html
+    """
+    from .render import MapOptions
+
+    atlas = _load(events, places, actors)
+    options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown)
+    html = atlas.map(date, **options.__dict__).get_root().render()
+    write_text_atomic(output, html, protect=_inputs(atlas))
+    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+
+
+@app.command("control")
+@handles_errors
+def control_command(
+    date: Annotated[str, typer.Argument(help="Date, YYYY-MM-DD.")],
+    place: Annotated[list[str] | None, typer.Option("--place", "-p", help="A place to report (repeatable); "
+                                                     "default: every place.")] = None,
+    fmt: Annotated[ControlFormat, typer.Option("--format", "-f", help="Output format.")] = ControlFormat.csv,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; default: stdout.")]
+    = None,
+    known_only: Annotated[bool, typer.Option("--known-only", help="Leave out places with no known "
+                                              "controller.")] = False,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Print who controlled each place on DATE.
+
+    Example: frontlines control 2017-01-25 --place Raqqa --place "Deir ez-Zour" --format csv
+    """
+    atlas = _load(events, places, actors)
+    frame = atlas.control_at(date, places=place or None)
+    if known_only:
+        frame = frame[frame["controller"] != "unknown"]
+    columns = ["place_id", "name", "controller", "status", "since", "other_holder", "attacker", "besieger",
+               "confidence", "governorate", "country"]
+    if fmt is ControlFormat.csv:
+        text = frame[columns].to_csv(index=False, lineterminator="\n")
+    elif fmt is ControlFormat.json:
+        text = json.dumps(json.loads(frame[columns].to_json(orient="records")), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = frame[[*columns, "geometry"]].assign(status=frame["status"].astype(str)).to_json(
+            drop_id=True, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text, protect=_inputs(atlas))
+
+
+@app.command("history")
+@handles_errors
+def history_command(
+    place: Annotated[str, typer.Argument(help="Place name, alias or id.")],
+    fmt: Annotated[HistoryFormat, typer.Option("--format", "-f", help="Output format.")] = HistoryFormat.text,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Print every event of PLACE with its source and the control after it.
+
+    Example: frontlines history Palmyra
+    """
+    atlas = _load(events, places, actors)
+    place_id = atlas.resolve(place)
+    table = atlas.history(place_id)
+    if fmt is HistoryFormat.csv:
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+        return
+    name = atlas.places.set_index("place_id").loc[place_id, "name"]
+    typer.echo(f"{name} ({place_id}): {len(table)} events")
+    for row in table.itertuples():
+        typer.echo(f"  {row.date:<10}  {row.kind:<12} {row.actor:<22} -> {row.controller_after} "
+                   f"({row.status_after}){'' if row.confidence == 'confirmed' else ' [' + row.confidence + ']'}")
+        typer.echo(f"              {row.source}{' <' + row.url + '>' if row.url else ''}")
+        if row.notes:
+            typer.echo(f"              note: {row.notes}")
+
+
+@app.command("validate")
+@handles_errors
+def validate_command(events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None) -> None:
+    """Check the three tables and report every problem with its file, line and column.
+
+    Example: frontlines validate --events my_events.csv
+    """
+    atlas = _load(events, places, actors)
+    m = atlas.model
+    typer.echo(f"ok: {len(m.events)} events, {len(m.places)} places, {len(m.actors)} actors, "
+               f"{len(m.intervals)} control intervals")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"frontlines {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Maps of territorial control rebuilt from a table of sourced, dated events."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
