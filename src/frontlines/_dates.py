@@ -18,9 +18,12 @@ def parse_dates(values: pd.Series) -> pd.DataFrame:
     text = values.astype(str).str.strip()
     parts = text.str.extract(DATE_PATTERN)
     precision = np.select([parts["d"].notna(), parts["m"].notna(), parts["y"].notna()], ["D", "M", "Y"], "")
-    iso = parts["y"] + "-" + parts["m"].fillna("01") + "-" + parts["d"].fillna("01")
-    start = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    error = np.where(precision == "", "not a date", np.where(start.isna(), "impossible date", ""))
+    year = pd.to_numeric(parts["y"], errors="coerce")
+    plausible = year.between(1800, 2200).to_numpy()  # also keeps dates inside datetime64[ns]
+    iso = (parts["y"] + "-" + parts["m"].fillna("01") + "-" + parts["d"].fillna("01")).where(plausible)
+    start = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+    error = np.where(precision == "", "not a date",
+                     np.where(~plausible, "implausible year", np.where(start.isna(), "impossible date", "")))
     end = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for code, offset in (("D", pd.DateOffset(days=1)), ("M", pd.DateOffset(months=1)),
                          ("Y", pd.DateOffset(years=1))):

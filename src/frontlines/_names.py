@@ -65,7 +65,8 @@ class NameIndex:
 
     def __init__(self, ids: pd.Series, names: pd.Series, aliases: pd.Series, rank: pd.Series | None = None):
         ids = ids.astype(str).reset_index(drop=True)
-        self.display = pd.Series(names.astype(str).to_numpy(), index=ids.to_numpy())
+        first = ~ids.duplicated().to_numpy()  # duplicate ids are reported by the table check
+        self.display = pd.Series(names.astype(str).to_numpy()[first], index=ids.to_numpy()[first])
         alias_lists = aliases.fillna("").astype(str).reset_index(drop=True).str.split("|")
         alias_rows = pd.DataFrame({"id": ids, "alias": alias_lists}).explode("alias")
         alias_rows = alias_rows[alias_rows["alias"].str.strip().ne("")]
@@ -77,8 +78,8 @@ class NameIndex:
         ], ignore_index=True)
         rows["lower"] = rows["text"].str.casefold()
         rows["key"] = name_keys(rows["text"])
-        rank_by_id = (pd.Series(rank.to_numpy(), index=ids.to_numpy()) if rank is not None
-                      else pd.Series(0, index=ids.to_numpy()))
+        rank_by_id = (pd.Series(rank.to_numpy()[first], index=ids.to_numpy()[first]) if rank is not None
+                      else pd.Series(0, index=ids.to_numpy()[first]))
         rows["rank"] = rows["id"].map(rank_by_id).fillna(0).to_numpy()
         self._rows = rows.drop_duplicates(["id", "lower", "tier"])
         self._keys = self._rows.drop_duplicates(["id", "key"])

@@ -94,6 +94,8 @@ def read_events(path: str | Path, places: NameIndex, actors: NameIndex, *, lates
                       "write YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)")
     table.problems_at(bad_date & dates["error"].eq("impossible date"), "date", "'{value}' is not a real date",
                       "check the day and month")
+    table.problems_at(bad_date & dates["error"].eq("implausible year"), "date", "'{value}' has an implausible year",
+                      "check the year")
     latest = latest if latest is not None else pd.Timestamp.now().normalize()
     table.problems_at(dates["start"] > latest, "date", "'{value}' is in the future", "check the year")
     frame["start"], frame["end"], frame["precision"] = dates["start"], dates["end"], dates["precision"]
