@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -39,8 +41,23 @@ def format_dates(start: pd.Series, precision: pd.Series) -> pd.Series:
     return day.where(precision == "D", day.str[:7].where(precision == "M", day.str[:4])).fillna("")
 
 
+PRECISION_CODES = {"D": 0, "M": 1, "Y": 2}
+
+
+def format_coded(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Like :func:`format_dates` for arrays: ``precision`` holds codes (0 day, 1 month, 2 year, -1 none)."""
+    day = np.datetime_as_string(np.asarray(start, dtype="datetime64[ns]").astype("datetime64[D]"))
+    text = np.where(precision == 0, day, np.where(precision == 1, day.astype("U7"), day.astype("U4")))
+    return np.where((precision < 0) | (day == "NaT"), "", text).astype(object)
+
+
 def parse_query_date(value: object) -> pd.Timestamp:
     """A single date asked for by a user (``"2017-01-25"``, a ``date`` or a ``Timestamp``)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return pd.Timestamp(value.strip())
+        except ValueError:
+            pass  # an impossible date: explained below
     if isinstance(value, str):
         parsed = parse_dates(pd.Series([value]))
         if parsed["error"].iloc[0]:

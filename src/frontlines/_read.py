@@ -45,12 +45,14 @@ def _clip(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...]) -> RawTable:
+def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], required: tuple[str, ...]) -> RawTable:
     """Read ``path`` as a table of text with the expected ``columns``.
 
     Problems with the file itself (missing, a directory, not text, empty, missing columns) are collected in
     the returned table's ``problems``; the frame is then empty but has every expected column.
     """
+    if isinstance(path, pd.DataFrame):
+        return _from_frame(path, columns, required)
     path = Path(path)
     table = RawTable(path, pd.DataFrame({c: pd.Series(dtype=str) for c in (*columns, LINE)}))
     if not path.exists():
@@ -85,6 +87,27 @@ def read_table(path: str | Path, columns: tuple[str, ...], required: tuple[str, 
     table.frame = frame[[*columns, LINE]].reset_index(drop=True)
     if table.frame.empty:
         table.problem(1, "", "the table has a header but no rows", "add at least one row below the header")
+    return table
+
+
+def _from_frame(frame: pd.DataFrame, columns: tuple[str, ...], required: tuple[str, ...]) -> RawTable:
+    """A table given as a DataFrame: checked like a file, rows numbered as the lines a CSV of it would have."""
+    table = RawTable(Path("<DataFrame>"), pd.DataFrame({c: pd.Series(dtype=str) for c in (*columns, LINE)}))
+    frame = frame.copy()
+    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    _check_columns(table, list(frame.columns), columns, required)
+    if table.problems:
+        return table
+    for column in columns:
+        if column not in frame:
+            frame[column] = ""
+        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    text = frame[list(columns)].astype("string").fillna("").astype(str).apply(lambda s: s.str.strip())
+    text[LINE] = np.arange(len(text)) + 2
+    table.frame = text.reset_index(drop=True)
+    if table.frame.empty:
+        table.problem(1, "", "the table has no rows", "add at least one row")
     return table
 
 

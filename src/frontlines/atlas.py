@@ -13,7 +13,7 @@ from ._dates import parse_query_date
 from ._paths import bundled
 from .errors import UnknownNameError
 from .model import Model
-from .tables import read_tables
+from .tables import Source, read_tables
 
 DateLike = str | pd.Timestamp
 
@@ -100,14 +100,15 @@ class Atlas:
         return control_map(self._model, parse_query_date(date), MapOptions(**options))
 
 
-def load(events: str | Path | None = None, places: str | Path | None = None, actors: str | Path | None = None
-         ) -> Atlas:
+def load(events: Source | None = None, places: Source | None = None, actors: Source | None = None) -> Atlas:
     """Load event, place and actor tables (the bundled Syria-Iraq data by default) into an :class:`Atlas`.
 
-    Raises :class:`~frontlines.errors.TableError` listing every problem of every table at once.
+    Each table may be a CSV file or a DataFrame with the same columns. Raises
+    :class:`~frontlines.errors.TableError` listing every problem of every table at once.
     """
-    paths = {"events": Path(events) if events else bundled("events.csv"),
-             "places": Path(places) if places else bundled("geo/places.csv"),
-             "actors": Path(actors) if actors else bundled("actors.csv")}
-    tables = read_tables(paths["events"], paths["places"], paths["actors"])
-    return Atlas(Model.from_tables(tables), sources=paths)
+    given = {"events": events, "places": places, "actors": actors}
+    defaults = {"events": "events.csv", "places": "geo/places.csv", "actors": "actors.csv"}
+    tables = {name: bundled(defaults[name]) if value is None else
+              value if isinstance(value, pd.DataFrame) else Path(value) for name, value in given.items()}
+    model = Model.from_tables(read_tables(tables["events"], tables["places"], tables["actors"]))
+    return Atlas(model, sources={k: v for k, v in tables.items() if isinstance(v, Path)})

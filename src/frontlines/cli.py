@@ -36,7 +36,6 @@ class HistoryFormat(str, Enum):
 
 
 class Basemap(str, Enum):
-    positron = "positron"
     osm = "osm"
     none = "none"
 
@@ -94,8 +93,8 @@ def _inputs(atlas: Atlas) -> tuple[Path, ...]:
 def map_command(
     date: Annotated[str, typer.Argument(help="Date to map, YYYY-MM-DD.")] = "2017-01-25",
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("map.html"),
-    basemap: Annotated[Basemap, typer.Option(help="Tiles (positron, osm) or none: an offline vector basemap.")]
-    = Basemap.positron,
+    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
+    = Basemap.osm,
     offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
     hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Do not draw places with no known "
                                                 "controller.")] = False,

@@ -6,41 +6,43 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._dates import format_dates
+from ._dates import format_coded, format_dates
 from ._schema import CONFIDENCE, STATUSES, UNKNOWN
 from .model import NONE, STATUS_CODES, Model, clear_redundant, status_codes
 
 STATUS_NAMES = np.array(sorted(STATUS_CODES, key=STATUS_CODES.__getitem__))
+STATUS_ORDER = np.array([STATUSES.index(name) for name in STATUS_NAMES])  # status code -> STATUSES position
 CONTROL_COLUMNS = ("place_id", "name", "controller", "status", "since", "other_holder", "attacker", "besieger",
                    "contested", "besieged", "confidence", "kind", "country", "governorate", "population",
                    "parent", "geometry")
 
 
+STATE_COLUMNS = ("controller", "other", "attacker", "besieger", "status", "confidence", "since", "since_precision",
+                 "event")
+
+
 def snapshot(model: Model, date: pd.Timestamp) -> pd.DataFrame:
     """State codes of every place on ``date``: one row per place code, in place order."""
-    iv = model.intervals
+    iv = model.interval_arrays
     day = np.datetime64(date, "ns")
-    active = (iv["start"].to_numpy() <= day) & (day < iv["end"].to_numpy())
-    rows = iv[active]
+    rows = np.flatnonzero((iv["start"] <= day) & (day < iv["end"]))
+    at = iv["place"][rows]
     n = len(model.places)
-    out = pd.DataFrame({
-        "controller": np.full(n, NONE), "other": np.full(n, NONE), "attacker": np.full(n, NONE),
-        "besieger": np.full(n, NONE), "status": np.full(n, STATUS_CODES["unknown"]),
-        "confidence": np.full(n, NONE), "since": np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"),
-        "since_precision": np.full(n, "", dtype=object), "event": np.full(n, NONE),
-    })
-    at = rows["place"].to_numpy()
-    for column in out.columns:
-        values = out[column].to_numpy().copy()
-        values[at] = rows[column].to_numpy()
-        out[column] = values
-    _apply_successors(model, out, day)
-    _divide_parents(model, out)
-    out["status"] = status_codes(out)
-    return out
+    fill = {"status": STATUS_CODES["unknown"], "since": np.datetime64("NaT", "ns")}
+    state = {}
+    for column in STATE_COLUMNS:
+        values = np.full(n, fill.get(column, NONE), dtype=iv[column].dtype)
+        values[at] = iv[column][rows]
+        state[column] = values
+    _apply_successors(model, state, day)
+    _divide_parents(model, state)
+    frame = pd.DataFrame(state)
+    clear_redundant(frame)
+    frame["status"] = status_codes(frame)
+    return frame
 
 
-def _apply_successors(model: Model, state: pd.DataFrame, day: np.datetime64) -> None:
+def _apply_successors(model: Model, state: dict[str, np.ndarray], day: np.datetime64) -> None:
     """Show an actor renamed or absorbed before ``day`` (YPG -> SDF) as its successor."""
     successor = model.actors["successor_code"].to_numpy()
     starts = model.actors["successor_start"].to_numpy(dtype="datetime64[ns]")
@@ -50,64 +52,61 @@ def _apply_successors(model: Model, state: pd.DataFrame, day: np.datetime64) -> 
         if not step.any():
             break
         current = np.where(step, successor[current], current)
+    if (current == np.arange(len(successor))).all():
+        return
     for column in ("controller", "other", "attacker", "besieger"):
-        codes = state[column].to_numpy()
+        codes = state[column]
         state[column] = np.where(codes == NONE, NONE, current[np.maximum(codes, 0)])
-    clear_redundant(state)
 
 
-def _divide_parents(model: Model, state: pd.DataFrame) -> None:
+def _divide_parents(model: Model, state: dict[str, np.ndarray]) -> None:
     """A place whose parts (an airport, a district, a city half) are held by others is divided."""
     parent = model.places["parent_code"].to_numpy()
-    child = np.flatnonzero((parent != NONE) & (state["controller"].to_numpy() != NONE))
+    controller, other = state["controller"], state["other"]
+    child = np.flatnonzero((parent != NONE) & (controller != NONE))
     if not len(child):
         return
-    parts = pd.DataFrame({"parent": parent[child], "holder": state["controller"].to_numpy()[child]})
-    parent_holder = state["controller"].to_numpy()[parts["parent"].to_numpy()]
+    parts = pd.DataFrame({"parent": parent[child], "holder": controller[child]})
     # A parent nobody is known to hold takes the holder of its parts.
     first = parts.groupby("parent")["holder"].first()
-    orphan = first.index[state["controller"].to_numpy()[first.index] == NONE]
-    state.loc[orphan, "controller"] = first[orphan].to_numpy()
-    parent_holder = state["controller"].to_numpy()[parts["parent"].to_numpy()]
-    others = parts[parts["holder"].to_numpy() != parent_holder].groupby("parent")["holder"].first()
-    others = others[state["other"].to_numpy()[others.index] == NONE]
-    state.loc[others.index, "other"] = others.to_numpy()
+    orphan = first.index.to_numpy()[controller[first.index.to_numpy()] == NONE]
+    controller[orphan] = first[orphan].to_numpy()
+    differs = parts["holder"].to_numpy() != controller[parts["parent"].to_numpy()]
+    others = parts[differs].groupby("parent")["holder"].first()
+    free = others.index.to_numpy()[other[others.index.to_numpy()] == NONE]
+    other[free] = others[free].to_numpy()
 
 
 def control_at(model: Model, date: pd.Timestamp, places: list[str] | None = None) -> gpd.GeoDataFrame:
     """Who controlled every place (or the given place ids) on ``date``, as a GeoDataFrame in EPSG:4326."""
-    state = snapshot(model, date)
-    frame = describe_state(model, state)
+    frame = describe_state(model, snapshot(model, date))
     if places is not None:
         order = pd.Series(np.arange(len(model.places)), index=model.places["place_id"])
         frame = frame.iloc[order[places].to_numpy()]
     return frame
 
 
+def _actor_column(codes: np.ndarray, categories: list[str], none: str) -> pd.Categorical:
+    # Categoricals from codes cost nothing per row, where arrays of names would be converted string by string.
+    return pd.Categorical.from_codes(codes + 1, categories=[none, *categories])
+
+
 def describe_state(model: Model, state: pd.DataFrame) -> gpd.GeoDataFrame:
     """Readable columns (names, status words, dates at their precision) for state codes."""
-    names = np.append(model.actors["actor"].to_numpy(dtype=object), "")
-    pl = model.places
-
-    def actor_names(column: str) -> np.ndarray:
-        return names[state[column].to_numpy()]  # NONE (-1) picks the trailing ""
-
-    controller = actor_names("controller")
-    controller[controller == ""] = UNKNOWN
-    confidence = np.append(np.array(CONFIDENCE, dtype=object), "")[state["confidence"].to_numpy()]
-    frame = pd.DataFrame({
-        "place_id": pl["place_id"].to_numpy(), "name": pl["name"].to_numpy(), "controller": controller,
-        "status": STATUS_NAMES[state["status"].to_numpy()],
-        "since": format_dates(state["since"], state["since_precision"]).to_numpy(),
-        "other_holder": actor_names("other"), "attacker": actor_names("attacker"),
-        "besieger": actor_names("besieger"),
-        "contested": state["attacker"].to_numpy() != NONE, "besieged": state["besieger"].to_numpy() != NONE,
-        "confidence": confidence, "kind": pl["kind"].to_numpy(), "country": pl["country"].to_numpy(),
-        "governorate": pl["governorate"].to_numpy(), "population": pl["population"].to_numpy(),
-        "parent": pl["parent"].to_numpy(),
-    })
-    frame["status"] = pd.Categorical(frame["status"], categories=STATUSES)
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(pl["lon"], pl["lat"]), crs="EPSG:4326")
+    actors = model.actors["actor"].tolist()
+    frame = model.place_frame.copy()
+    frame["controller"] = _actor_column(state["controller"].to_numpy(), actors, UNKNOWN)
+    frame["status"] = pd.Categorical.from_codes(
+        STATUS_ORDER[state["status"].to_numpy()], categories=list(STATUSES))
+    frame["since"] = pd.array(format_coded(state["since"].to_numpy(), state["since_precision"].to_numpy()),
+                              dtype=object)
+    frame["other_holder"] = _actor_column(state["other"].to_numpy(), actors, "")
+    frame["attacker"] = _actor_column(state["attacker"].to_numpy(), actors, "")
+    frame["besieger"] = _actor_column(state["besieger"].to_numpy(), actors, "")
+    frame["contested"] = state["attacker"].to_numpy() != NONE
+    frame["besieged"] = state["besieger"].to_numpy() != NONE
+    frame["confidence"] = _actor_column(state["confidence"].to_numpy(), list(CONFIDENCE), "")
+    return frame[list(CONTROL_COLUMNS)]
 
 
 def history(model: Model, place_id: str) -> pd.DataFrame:

@@ -18,10 +18,13 @@ the day is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._dates import PRECISION_CODES
 from ._names import NameIndex
 from ._schema import CONFIDENCE
 from .tables import Tables
@@ -122,8 +125,9 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     changed_controller = prev_controller != state["controller"].to_numpy()
     since = pd.Series(np.where(changed_controller, state["start"], np.datetime64("NaT")))
     state["since"] = since.groupby(place, sort=False).ffill().to_numpy()
-    since_precision = pd.Series(np.where(changed_controller, state["precision"], None))
-    state["since_precision"] = since_precision.groupby(place, sort=False).ffill().to_numpy()
+    precision = pd.Series(state["precision"]).map(PRECISION_CODES).to_numpy(np.float64)
+    since_precision = pd.Series(np.where(changed_controller, precision, np.nan))
+    state["since_precision"] = since_precision.groupby(place, sort=False).ffill().fillna(-1).to_numpy(np.int8)
 
     # Keep the state at the end of each day, and only rows where the state changed.
     last_of_day = np.ones(len(state), dtype=bool)
@@ -181,6 +185,19 @@ class Model:
     intervals: pd.DataFrame
     place_index: NameIndex
     actor_index: NameIndex
+
+    @cached_property
+    def interval_arrays(self) -> dict[str, np.ndarray]:
+        """The interval columns as numpy arrays, for lookups that must not pay pandas' overhead."""
+        return {column: self.intervals[column].to_numpy() for column in INTERVAL_COLUMNS}
+
+    @cached_property
+    def place_frame(self) -> gpd.GeoDataFrame:
+        """The places' fixed columns and points, built once and copied for each answer."""
+        pl = self.places
+        columns = ["place_id", "name", "kind", "country", "governorate", "population", "parent"]
+        return gpd.GeoDataFrame(pl[columns].reset_index(drop=True),
+                                geometry=gpd.points_from_xy(pl["lon"], pl["lat"]), crs="EPSG:4326")
 
     @classmethod
     def from_tables(cls, tables: Tables) -> Model:

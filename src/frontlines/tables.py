@@ -12,10 +12,19 @@ from rapidfuzz import process
 from ._dates import parse_dates
 from ._names import NameIndex
 from ._read import LINE, RawTable, read_table
-from ._schema import (ACTOR_COLUMNS, ACTOR_REQUIRED, CONFIDENCE, EVENT_COLUMNS, EVENT_KINDS, EVENT_REQUIRED,
-                      PLACE_COLUMNS, PLACE_REQUIRED)
+from ._schema import (
+    ACTOR_COLUMNS,
+    ACTOR_REQUIRED,
+    CONFIDENCE,
+    EVENT_COLUMNS,
+    EVENT_KINDS,
+    EVENT_REQUIRED,
+    PLACE_COLUMNS,
+    PLACE_REQUIRED,
+)
 from .errors import Problem, TableError
 
+Source = str | Path | pd.DataFrame  # a CSV file, or a table already in memory
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 URL_PATTERN = r"^https?://[^\s<>\"']+$"
 
@@ -37,7 +46,7 @@ def _require(table: RawTable, columns: tuple[str, ...]) -> None:
         table.problems_at(table.frame[column].eq(""), column, "value is missing", f"fill in '{column}'")
 
 
-def read_places(path: str | Path) -> RawTable:
+def read_places(path: Source) -> RawTable:
     table = read_table(path, PLACE_COLUMNS, PLACE_REQUIRED)
     frame = table.frame
     _require(table, PLACE_REQUIRED)
@@ -63,7 +72,7 @@ def read_places(path: str | Path) -> RawTable:
     return table
 
 
-def read_actors(path: str | Path) -> RawTable:
+def read_actors(path: Source) -> RawTable:
     table = read_table(path, ACTOR_COLUMNS, ACTOR_REQUIRED)
     frame = table.frame
     _require(table, ACTOR_REQUIRED)
@@ -83,7 +92,7 @@ def read_actors(path: str | Path) -> RawTable:
     return table
 
 
-def read_events(path: str | Path, places: NameIndex, actors: NameIndex, *, latest: pd.Timestamp | None = None
+def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: pd.Timestamp | None = None
                 ) -> RawTable:
     table = read_table(path, EVENT_COLUMNS, EVENT_REQUIRED)
     frame = table.frame
@@ -168,7 +177,7 @@ def actor_index(actors: pd.DataFrame) -> NameIndex:
     return NameIndex(actors["actor"], actors["actor"], actors["aliases"])
 
 
-def read_tables(events: str | Path, places: str | Path, actors: str | Path, *,
+def read_tables(events: Source, places: Source, actors: Source, *,
                 latest: pd.Timestamp | None = None) -> Tables:
     """Read and check the three tables; raise :class:`TableError` listing every problem found."""
     place_table, actor_table = read_places(places), read_actors(actors)

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from .._dates import format_dates
-from .._schema import CONFIDENCE
+from .._dates import PRECISION_CODES, format_coded
+from .._schema import CONFIDENCE, EVENT_KINDS
 from ..control import STATUS_NAMES
 from ..model import Model
 
@@ -34,14 +34,16 @@ def radii(population: pd.Series, kind: pd.Series) -> np.ndarray:
 
 
 def place_payload(model: Model, state: pd.DataFrame, date: pd.Timestamp, *, popup_events: int = 12,
-                  keep: np.ndarray | None = None) -> dict:
+                  keep: np.ndarray | None = None, event_budget: int = 150_000) -> dict:
     """Everything the page needs to draw and explain the places on ``date``.
 
     ``state`` is :func:`frontlines.control.snapshot` for that date; ``keep`` optionally selects places.
-    Popups list each place's last ``popup_events`` events up to the date, with their sources.
+    Popups list each place's last ``popup_events`` events up to the date, with their sources; on very large
+    maps fewer (never under 3) so that the page carries at most about ``event_budget`` events.
     """
     places = model.places
     keep = np.arange(len(places)) if keep is None else keep
+    popup_events = min(popup_events, max(3, event_budget // max(len(keep), 1)))
     st = state.iloc[keep]
     pl = places.iloc[keep]
     # Events up to the date, of kept places, newest popup_events per place, in date order.
@@ -67,18 +69,22 @@ def place_payload(model: Model, state: pd.DataFrame, date: pd.Timestamp, *, popu
         "confidences": [*CONFIDENCE, ""],
         "places": {
             "id": pl["place_id"].tolist(), "name": pl["name"].tolist(),
-            "lat": pl["lat"].round(5).tolist(), "lon": pl["lon"].round(5).tolist(),
+            "lat": pl["lat"].round(4).tolist(), "lon": pl["lon"].round(4).tolist(),
             "radius": radii(pl["population"], pl["kind"]).tolist(),
             "controller": st["controller"].tolist(), "other": st["other"].tolist(),
             "attacker": st["attacker"].tolist(), "besieger": st["besieger"].tolist(),
             "status": st["status"].tolist(),
             "confidence": np.where(st["confidence"].to_numpy() < 0, len(CONFIDENCE), st["confidence"]).tolist(),
-            "since": format_dates(st["since"], st["since_precision"]).tolist(),
+            "since": format_coded(st["since"].to_numpy(), st["since_precision"].to_numpy()).tolist(),
         },
         "eventOffsets": offsets,
         "eventsHidden": (totals - shown).tolist(),
+        "kinds": list(EVENT_KINDS),
         "events": {
-            "date": format_dates(ev["start"], ev["precision"]).tolist(), "kind": ev["kind"].tolist(),
+            # Days since 1970 and a precision code (0 day, 1 month, 2 year): the page formats them.
+            "day": ev["start"].to_numpy().astype("datetime64[D]").astype(np.int64).tolist(),
+            "precision": ev["precision"].map(PRECISION_CODES).to_numpy(np.int64).tolist(),
+            "kind": pd.Categorical(ev["kind"], categories=list(EVENT_KINDS)).codes.tolist(),
             "actor": ev["actor"].tolist(),
             "confidence": pd.Categorical(ev["confidence"], categories=CONFIDENCE).codes.tolist(),
             "source": source_codes, "url": url_codes, "note": note_codes,

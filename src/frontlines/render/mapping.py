@@ -19,9 +19,8 @@ from ._payload import UNKNOWN_COLOUR, place_payload
 from .elements import Library, PlaceLayer, stable_ids, use_leaflet_only
 
 BASEMAPS = {
-    "positron": ("CartoDB positron", None),
-    "osm": ("OpenStreetMap", None),
-    "none": (None, None),
+    "osm": "OpenStreetMap",
+    "none": None,
 }
 ATTRIBUTION_HTML = ('Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0) · boundaries: '
                     '<a href="https://www.naturalearthdata.com/">Natural Earth</a> · events: frontlines (CC BY 4.0)')
@@ -36,8 +35,8 @@ class MapOptions:
     Parameters
     ----------
     basemap
-        ``"positron"`` (CartoDB tiles, the default), ``"osm"`` (OpenStreetMap tiles) or ``"none"``: an offline
-        vector basemap of countries and governorates from the bundled boundaries.
+        ``"osm"`` (OpenStreetMap tiles, the default) or ``"none"``: an offline vector basemap of countries
+        and governorates from the bundled boundaries.
     offline
         Inline Leaflet (vendored) instead of loading it from a CDN; implies ``basemap="none"``.
     show_unknown
@@ -52,7 +51,7 @@ class MapOptions:
         Initial zoom; the map fits the places when ``None``.
     """
 
-    basemap: str = "positron"
+    basemap: str = "osm"
     offline: bool = False
     show_unknown: bool = True
     boundaries: bool = True
@@ -75,7 +74,7 @@ def _boundaries(name: str) -> gpd.GeoDataFrame:
 def base_map(model: Model, options: MapOptions, keep: np.ndarray) -> folium.Map:
     """A map framed on the places, with the basemap and boundaries the options ask for."""
     basemap = "none" if options.offline else options.basemap
-    tiles, _ = BASEMAPS[basemap]
+    tiles = BASEMAPS[basemap]
     lat, lon = model.places["lat"].to_numpy()[keep], model.places["lon"].to_numpy()[keep]
     m = folium.Map(tiles=tiles, prefer_canvas=True, control_scale=True, zoom_start=options.zoom_start or 6,
                    location=[float(np.mean(lat)), float(np.mean(lon))] if len(keep) else [34.5, 40.5])

@@ -18,6 +18,11 @@
     return typeof url === "string" && /^https?:\/\/[^\s<>"']+$/i.test(url) ? url : null;
   }
 
+  /* A date kept at its precision: days since 1970 and 0 (day), 1 (month) or 2 (year). */
+  function formatDay(day, precision) {
+    return new Date(day * 86400000).toISOString().slice(0, [10, 7, 4][precision]);
+  }
+
   function radius(data, i) { return data.places.radius[i]; }
 
   function actorName(data, code) { return code >= 0 ? data.actors[code].name : "unknown"; }
@@ -113,8 +118,8 @@
     var list = el("ol", "frontlines-events");
     for (var k = from; k < to; k++) {
       var item = el("li");
-      item.appendChild(el("span", "frontlines-date", ev.date[k]));
-      item.appendChild(document.createTextNode(" " + ev.kind[k] + " · " + actorName(data, ev.actor[k])));
+      item.appendChild(el("span", "frontlines-date", formatDay(ev.day[k], ev.precision[k])));
+      item.appendChild(document.createTextNode(" " + data.kinds[ev.kind[k]] + " · " + actorName(data, ev.actor[k])));
       var confidence = data.confidences[ev.confidence[k]];
       if (confidence !== "confirmed") { item.appendChild(el("em", null, " (" + confidence + ")")); }
       var source = data.sources[ev.source[k]], url = safeUrl(data.urls[ev.url[k]]);
@@ -225,9 +230,13 @@
       markers[i] = marker(data, i, renderer);
       (c >= 0 ? groups[c] : groups[groups.length - 1]).addLayer(markers[i]);
     }
-    return {markers: markers, legend: legend(map, data)};
+    var layer = {markers: markers, legend: legend(map, data), data: data};
+    registry.push(layer);
+    return layer;
   }
 
-  global.frontlines = {placeLayer: placeLayer, legend: legend, title: title, marker: marker,
-    popup: popup, tooltip: tooltip, safeUrl: safeUrl};
+  var registry = [];
+
+  global.frontlines = {layers: registry, placeLayer: placeLayer, legend: legend, title: title, marker: marker,
+    popup: popup, tooltip: tooltip, safeUrl: safeUrl, formatDay: formatDay};
 })(window);
