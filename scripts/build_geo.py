@@ -121,12 +121,16 @@ def merge_extra(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
 
 
 def assign_governorates(places: pd.DataFrame) -> pd.DataFrame:
-    gov = gpd.read_file(GEO / "governorates.geojson")
+    """The governorate containing each place, or the nearest one of the place's own country."""
+    gov = gpd.read_file(GEO / "governorates.geojson").to_crs(3857)
     points = gpd.GeoDataFrame(places, geometry=gpd.points_from_xy(places["lon"], places["lat"]), crs=4326)
-    joined = gpd.sjoin_nearest(points.to_crs(3857), gov[["name", "geometry"]].to_crs(3857), how="left")
-    joined = joined[~joined.index.duplicated()]
+    points = points.to_crs(3857)
     places = places.copy()
-    places["governorate"] = joined["name_right"].to_numpy()
+    for country, group in points.groupby("country"):
+        same = gov[gov["country"] == country][["name", "geometry"]]
+        joined = gpd.sjoin_nearest(group, same, how="left")
+        joined = joined[~joined.index.duplicated()]
+        places.loc[joined.index, "governorate"] = joined["name_right"].to_numpy()
     return places
 
 

@@ -24,7 +24,10 @@ def write_bytes_atomic(path: Path, data: bytes, *, protect: tuple[Path, ...] = (
     if not target.parent.exists():
         raise OutputError(f"folder {target.parent} does not exist; create it or choose another output file")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; outputs get the usual permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

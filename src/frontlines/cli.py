@@ -178,15 +178,24 @@ def history_command(
 
 @app.command("validate")
 @handles_errors
-def validate_command(events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None) -> None:
+def validate_command(
+    report: Annotated[bool, typer.Option("--report", help="Also print a coverage report: events per year "
+                                         "and governorate, date precision, unused places and actors.")] = False,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
     """Check the three tables and report every problem with its file, line and column.
 
-    Example: frontlines validate --events my_events.csv
+    Example: frontlines validate --events my_events.csv --report
     """
+    from .coverage import coverage
+
     atlas = _load(events, places, actors)
     m = atlas.model
     typer.echo(f"ok: {len(m.events)} events, {len(m.places)} places, {len(m.actors)} actors, "
                f"{len(m.intervals)} control intervals")
+    if report:
+        typer.echo("")
+        typer.echo(coverage(m).to_text())
 
 
 def _version(value: bool) -> None:
