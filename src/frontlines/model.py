@@ -66,6 +66,14 @@ def _channel(setters: np.ndarray, clears_any: np.ndarray, withdrew: np.ndarray, 
     return _ffill_codes(values, groups)
 
 
+def _confidence_of_holders(ev: pd.DataFrame, is_: dict[str, np.ndarray], place: np.ndarray) -> np.ndarray:
+    """Confidence of the latest event that said who holds the place (not of a siege or an attack on it)."""
+    codes = pd.Categorical(ev["confidence"].to_numpy(), categories=CONFIDENCE).codes.astype(np.float64)
+    says_who = is_["captured"] | is_["held"] | is_["holds_most"] | is_["holds_part"] | is_["withdrew"]
+    filled = _ffill_codes(np.where(says_who, codes, np.nan), place)
+    return np.nan_to_num(filled, nan=NONE).astype(np.int64)
+
+
 def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     """Control intervals per place from events.
 
@@ -111,7 +119,7 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
         "other": np.nan_to_num(other, nan=NONE).astype(np.int64),
         "attacker": np.nan_to_num(attacker, nan=NONE).astype(np.int64),
         "besieger": np.nan_to_num(besieger, nan=NONE).astype(np.int64),
-        "confidence": pd.Categorical(ev["confidence"].to_numpy(), categories=CONFIDENCE).codes.astype(np.int64),
+        "confidence": _confidence_of_holders(ev, is_, place),
         "precision": ev["precision"].to_numpy(), "event": ev["event"].to_numpy(np.int64),
     })
     # A place with only an 'other' holder (its controller left or was never known) is held in part by it.
