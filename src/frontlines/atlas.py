@@ -100,6 +100,27 @@ class Atlas:
         return control_map(self._model, parse_query_date(date), MapOptions(**options))
 
 
+    def timeline(self, start: DateLike | None = None, end: DateLike | None = None, freq: str = "D",
+                 **options) -> folium.Map:
+        """A map that plays control from ``start`` to ``end`` (default: the span of the events), one frame
+        per day (``freq="D"``), week (``"W"``) or month (``"M"``); see :class:`frontlines.render.TimelineOptions`.
+        ``initial`` (a date) chooses the first frame shown."""
+        from .render import TimelineOptions, timeline_map
+
+        first, last = self.span
+        initial = options.pop("initial", None)
+        return timeline_map(self._model, parse_query_date(start) if start is not None else first,
+                            parse_query_date(end) if end is not None else last, freq.upper(),
+                            TimelineOptions(**options),
+                            initial=parse_query_date(initial) if initial is not None else None)
+
+    @property
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last day of the events (the last day of the last event's period)."""
+        ev = self._model.events
+        return pd.Timestamp(ev["start"].min()), pd.Timestamp(ev["end"].max()) - pd.Timedelta(days=1)
+
+
 def load(events: Source | None = None, places: Source | None = None, actors: Source | None = None) -> Atlas:
     """Load event, place and actor tables (the bundled Syria-Iraq data by default) into an :class:`Atlas`.
 

@@ -113,6 +113,39 @@ def map_command(
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
 
 
+class Frequency(str, Enum):
+    D = "D"
+    W = "W"
+    M = "M"
+
+
+@app.command("timeline")
+@handles_errors
+def timeline_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("timeline.html"),
+    start: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD; default: first event.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD; default: last event.")] = None,
+    freq: Annotated[Frequency, typer.Option(help="One frame per day (D), week (W) or month (M).")] = Frequency.D,
+    initial: Annotated[str | None, typer.Option(help="Date shown when the page opens.")] = None,
+    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
+    = Basemap.osm,
+    offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
+    hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Leave out places never held by "
+                                                "anyone known.")] = False,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Write one self-contained HTML file that plays control through time.
+
+    Example: frontlines timeline --start 2014-01-01 --end 2017-12-31 --freq W -o timeline.html
+    """
+    atlas = _load(events, places, actors)
+    m = atlas.timeline(start, end, freq.value, initial=initial, basemap=basemap.value, offline=offline,
+                       show_unknown=not hide_unknown)
+    html = m.get_root().render()
+    write_text_atomic(output, html, protect=_inputs(atlas))
+    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+
+
 @app.command("control")
 @handles_errors
 def control_command(

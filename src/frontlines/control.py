@@ -23,6 +23,11 @@ STATE_COLUMNS = ("controller", "other", "attacker", "besieger", "status", "confi
 
 def snapshot(model: Model, date: pd.Timestamp) -> pd.DataFrame:
     """State codes of every place on ``date``: one row per place code, in place order."""
+    return pd.DataFrame(snapshot_arrays(model, date))
+
+
+def snapshot_arrays(model: Model, date: pd.Timestamp) -> dict[str, np.ndarray]:
+    """:func:`snapshot` as a dict of numpy arrays."""
     iv = model.interval_arrays
     day = np.datetime64(date, "ns")
     rows = np.flatnonzero((iv["start"] <= day) & (day < iv["end"]))
@@ -36,16 +41,14 @@ def snapshot(model: Model, date: pd.Timestamp) -> pd.DataFrame:
         state[column] = values
     _apply_successors(model, state, day)
     _divide_parents(model, state)
-    frame = pd.DataFrame(state)
-    clear_redundant(frame)
-    frame["status"] = status_codes(frame)
-    return frame
+    clear_redundant(state)
+    state["status"] = status_codes(state)
+    return state
 
 
 def _apply_successors(model: Model, state: dict[str, np.ndarray], day: np.datetime64) -> None:
     """Show an actor renamed or absorbed before ``day`` (YPG -> SDF) as its successor."""
-    successor = model.actors["successor_code"].to_numpy()
-    starts = model.actors["successor_start"].to_numpy(dtype="datetime64[ns]")
+    successor, starts = model.successors
     current = np.arange(len(successor))
     for _ in range(len(successor)):  # follow chains of renames; bounded by the number of actors
         step = (successor[current] != NONE) & (starts[current] <= day)
@@ -61,20 +64,21 @@ def _apply_successors(model: Model, state: dict[str, np.ndarray], day: np.dateti
 
 def _divide_parents(model: Model, state: dict[str, np.ndarray]) -> None:
     """A place whose parts (an airport, a district, a city half) are held by others is divided."""
-    parent = model.places["parent_code"].to_numpy()
+    parent = model.parents
     controller, other = state["controller"], state["other"]
     child = np.flatnonzero((parent != NONE) & (controller != NONE))
     if not len(child):
         return
-    parts = pd.DataFrame({"parent": parent[child], "holder": controller[child]})
-    # A parent nobody is known to hold takes the holder of its parts.
-    first = parts.groupby("parent")["holder"].first()
-    orphan = first.index.to_numpy()[controller[first.index.to_numpy()] == NONE]
-    controller[orphan] = first[orphan].to_numpy()
-    differs = parts["holder"].to_numpy() != controller[parts["parent"].to_numpy()]
-    others = parts[differs].groupby("parent")["holder"].first()
-    free = others.index.to_numpy()[other[others.index.to_numpy()] == NONE]
-    other[free] = others[free].to_numpy()
+    parents, holders = parent[child], controller[child]
+    # A parent nobody is known to hold takes the holder of its first part.
+    unique_parents, first = np.unique(parents, return_index=True)
+    orphan = controller[unique_parents] == NONE
+    controller[unique_parents[orphan]] = holders[first[orphan]]
+    differs = holders != controller[parents]
+    if differs.any():
+        with_other, first_other = np.unique(parents[differs], return_index=True)
+        free = other[with_other] == NONE
+        other[with_other[free]] = holders[differs][first_other[free]]
 
 
 def control_at(model: Model, date: pd.Timestamp, places: list[str] | None = None) -> gpd.GeoDataFrame:
@@ -167,3 +171,32 @@ def changes(model: Model, date_a: pd.Timestamp, date_b: pd.Timestamp) -> gpd.Geo
         "population": a["population"].to_numpy()[codes],
     })
     return gpd.GeoDataFrame(out, geometry=a.geometry.to_numpy()[codes], crs="EPSG:4326")
+
+
+def state_changes(model: Model, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Every change of any place's state between two dates, as records (for a timeline).
+
+    The first record of each place is its state on ``start``; then one record for each day in
+    (``start``, ``end``] on which the place's state (controller, other holder, attacker, besieger, status or
+    confidence) differs from the day before, with the state from that day on. Each record is the
+    :func:`snapshot` of that day, so the records agree with :func:`control_at` on every date.
+    Work is one vectorised snapshot per day on which something changes, never a loop per place or event.
+    """
+    lo, hi = np.datetime64(start, "ns"), np.datetime64(end, "ns")
+    starts = model.interval_arrays["start"]
+    renames = model.actors["successor_start"].dropna().to_numpy(dtype="datetime64[ns]")
+    days = np.unique(np.concatenate([starts[(starts > lo) & (starts <= hi)], renames[(renames > lo) & (renames <= hi)]]))
+    tracked = ["controller", "other", "attacker", "besieger", "status", "confidence"]
+    first = snapshot_arrays(model, start)
+    records = [{**first, "day": np.full(len(first["status"]), lo), "place": np.arange(len(first["status"]))}]
+    previous = np.column_stack([first[c] for c in tracked])
+    for day in days:  # one vectorised step per change date
+        state = snapshot_arrays(model, pd.Timestamp(day))
+        current = np.column_stack([state[c] for c in tracked])
+        changed = np.flatnonzero((current != previous).any(axis=1))
+        if len(changed):
+            records.append({**{k: v[changed] for k, v in state.items()}, "day": np.full(len(changed), day),
+                            "place": changed})
+        previous = current
+    out = pd.DataFrame({k: np.concatenate([r[k] for r in records]) for k in records[0]})
+    return out.sort_values(["place", "day"], kind="stable").reset_index(drop=True)

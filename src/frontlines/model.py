@@ -161,20 +161,26 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     return intervals[list(INTERVAL_COLUMNS)]
 
 
-def clear_redundant(state: pd.DataFrame) -> None:
+def clear_redundant(state) -> None:
     """Drop an 'other holder' equal to the controller, and an attacker or besieger that already holds the
-    whole place; in a divided place the controller may besiege or attack the other holder's part."""
-    state.loc[state["other"] == state["controller"], "other"] = NONE
-    whole = state["other"] == NONE
+    whole place; in a divided place the controller may besiege or attack the other holder's part.
+
+    ``state`` is a DataFrame or a dict of numpy arrays; it is changed in place."""
+    controller, other = np.asarray(state["controller"]), np.asarray(state["other"]).copy()
+    other[other == controller] = NONE
+    state["other"] = other
+    whole = other == NONE
     for column in ("attacker", "besieger"):
-        state.loc[whole & (state[column] == state["controller"]), column] = NONE
+        values = np.asarray(state[column]).copy()
+        values[whole & (values == controller)] = NONE
+        state[column] = values
 
 
-def status_codes(state: pd.DataFrame) -> np.ndarray:
+def status_codes(state) -> np.ndarray:
     """One status per state: divided before contested before besieged before held; unknown when nobody."""
     return np.select(
-        [state["controller"].to_numpy() == NONE, state["other"].to_numpy() != NONE,
-         state["attacker"].to_numpy() != NONE, state["besieger"].to_numpy() != NONE],
+        [np.asarray(state["controller"]) == NONE, np.asarray(state["other"]) != NONE,
+         np.asarray(state["attacker"]) != NONE, np.asarray(state["besieger"]) != NONE],
         [STATUS_CODES["unknown"], STATUS_CODES["divided"], STATUS_CODES["contested"], STATUS_CODES["besieged"]],
         STATUS_CODES["held"],
     ).astype(np.int64)
@@ -198,6 +204,17 @@ class Model:
     def interval_arrays(self) -> dict[str, np.ndarray]:
         """The interval columns as numpy arrays, for lookups that must not pay pandas' overhead."""
         return {column: self.intervals[column].to_numpy() for column in INTERVAL_COLUMNS}
+
+    @cached_property
+    def successors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per actor code: the successor's code (or NONE) and the date it took over."""
+        return (self.actors["successor_code"].to_numpy(),
+                self.actors["successor_start"].to_numpy(dtype="datetime64[ns]"))
+
+    @cached_property
+    def parents(self) -> np.ndarray:
+        """Per place code: the parent place's code, or NONE."""
+        return self.places["parent_code"].to_numpy()
 
     @cached_property
     def place_frame(self) -> gpd.GeoDataFrame:

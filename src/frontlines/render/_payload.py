@@ -33,56 +33,61 @@ def radii(population: pd.Series, kind: pd.Series) -> np.ndarray:
     return np.where(kind.isin(["airbase", "dam", "crossing", "oilfield", "refinery"]).to_numpy(), 4.5, r)
 
 
-def place_payload(model: Model, state: pd.DataFrame, date: pd.Timestamp, *, popup_events: int = 12,
-                  keep: np.ndarray | None = None, event_budget: int = 150_000) -> dict:
-    """Everything the page needs to draw and explain the places on ``date``.
+def common_payload(model: Model) -> dict:
+    """Vocabularies shared by every page: actors with colours, statuses, confidences, event kinds."""
+    actors = model.actors
+    return {
+        "actors": [{"name": n, "colour": c} for n, c in zip(actors["actor"], actors["colour"], strict=True)],
+        "unknownColour": UNKNOWN_COLOUR,
+        "statuses": STATUS_NAMES.tolist(),
+        "confidences": [*CONFIDENCE, ""],
+        "kinds": list(EVENT_KINDS),
+    }
 
-    ``state`` is :func:`frontlines.control.snapshot` for that date; ``keep`` optionally selects places.
-    Popups list each place's last ``popup_events`` events up to the date, with their sources; on very large
-    maps fewer (never under 3) so that the page carries at most about ``event_budget`` events.
-    """
-    places = model.places
-    keep = np.arange(len(places)) if keep is None else keep
+
+def static_places(model: Model, keep: np.ndarray) -> dict:
+    pl = model.places.iloc[keep]
+    return {
+        "id": pl["place_id"].tolist(), "name": pl["name"].tolist(),
+        "lat": pl["lat"].round(4).tolist(), "lon": pl["lon"].round(4).tolist(),
+        "radius": radii(pl["population"], pl["kind"]).tolist(),
+    }
+
+
+def state_columns(state: pd.DataFrame) -> dict:
+    """The state of places as the page's columns (codes; -1 for nobody)."""
+    return {
+        "controller": state["controller"].tolist(), "other": state["other"].tolist(),
+        "attacker": state["attacker"].tolist(), "besieger": state["besieger"].tolist(),
+        "status": state["status"].tolist(),
+        "confidence": np.where(state["confidence"].to_numpy() < 0, len(CONFIDENCE), state["confidence"]).tolist(),
+        "since": format_coded(state["since"].to_numpy(), state["since_precision"].to_numpy()).tolist(),
+    }
+
+
+def event_payload(model: Model, keep: np.ndarray, upto: pd.Timestamp, *, popup_events: int,
+                  event_budget: int) -> dict:
+    """Each kept place's last ``popup_events`` events up to ``upto`` (fewer, never under 3, when the page
+    would carry more than about ``event_budget``), in date order, grouped by place (``eventOffsets``)."""
     popup_events = min(popup_events, max(3, event_budget // max(len(keep), 1)))
-    st = state.iloc[keep]
-    pl = places.iloc[keep]
-    # Events up to the date, of kept places, newest popup_events per place, in date order.
-    ev = model.events
-    position = np.full(len(places), -1)
+    position = np.full(len(model.places), -1)
     position[keep] = np.arange(len(keep))
-    ev = ev[(ev["start"].to_numpy() <= np.datetime64(date, "ns")) & (position[ev["place"].to_numpy()] >= 0)]
+    ev = model.events
+    ev = ev[(ev["start"].to_numpy() <= np.datetime64(upto, "ns")) & (position[ev["place"].to_numpy()] >= 0)]
     ev = ev.assign(pos=position[ev["place"].to_numpy()]).sort_values(["pos", "start", "event"], kind="stable")
     rank_from_end = ev.groupby("pos").cumcount(ascending=False).to_numpy()
     totals = np.bincount(ev["pos"].to_numpy(), minlength=len(keep))
     ev = ev[rank_from_end < popup_events]
     shown = np.bincount(ev["pos"].to_numpy(), minlength=len(keep))
-    offsets = np.concatenate([[0], np.cumsum(shown)]).tolist()
     source_codes, sources = _codes(ev["source"])
     url_codes, urls = _codes(ev["url"])
     note_codes, notes = _codes(ev["notes"])
-    actors = model.actors
     return {
-        "date": date.strftime("%Y-%m-%d"),
-        "actors": [{"name": n, "colour": c} for n, c in zip(actors["actor"], actors["colour"], strict=True)],
-        "unknownColour": UNKNOWN_COLOUR,
-        "statuses": STATUS_NAMES.tolist(),
-        "confidences": [*CONFIDENCE, ""],
-        "places": {
-            "id": pl["place_id"].tolist(), "name": pl["name"].tolist(),
-            "lat": pl["lat"].round(4).tolist(), "lon": pl["lon"].round(4).tolist(),
-            "radius": radii(pl["population"], pl["kind"]).tolist(),
-            "controller": st["controller"].tolist(), "other": st["other"].tolist(),
-            "attacker": st["attacker"].tolist(), "besieger": st["besieger"].tolist(),
-            "status": st["status"].tolist(),
-            "confidence": np.where(st["confidence"].to_numpy() < 0, len(CONFIDENCE), st["confidence"]).tolist(),
-            "since": format_coded(st["since"].to_numpy(), st["since_precision"].to_numpy()).tolist(),
-        },
-        "eventOffsets": offsets,
+        "eventOffsets": np.concatenate([[0], np.cumsum(shown)]).tolist(),
         "eventsHidden": (totals - shown).tolist(),
-        "kinds": list(EVENT_KINDS),
         "events": {
             # Days since 1970 and a precision code (0 day, 1 month, 2 year): the page formats them.
-            "day": ev["start"].to_numpy().astype("datetime64[D]").astype(np.int64).tolist(),
+            "day": days(ev["start"].to_numpy()).tolist(),
             "precision": ev["precision"].map(PRECISION_CODES).to_numpy(np.int64).tolist(),
             "kind": pd.Categorical(ev["kind"], categories=list(EVENT_KINDS)).codes.tolist(),
             "actor": ev["actor"].tolist(),
@@ -90,4 +95,24 @@ def place_payload(model: Model, state: pd.DataFrame, date: pd.Timestamp, *, popu
             "source": source_codes, "url": url_codes, "note": note_codes,
         },
         "sources": sources, "urls": urls, "notes": notes,
+    }
+
+
+def days(values: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of datetime64 values."""
+    return np.asarray(values, dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+
+
+def place_payload(model: Model, state: pd.DataFrame, date: pd.Timestamp, *, popup_events: int = 12,
+                  keep: np.ndarray | None = None, event_budget: int = 150_000) -> dict:
+    """Everything the page needs to draw and explain the places on ``date``.
+
+    ``state`` is :func:`frontlines.control.snapshot` for that date; ``keep`` optionally selects places.
+    """
+    keep = np.arange(len(model.places)) if keep is None else keep
+    return {
+        **common_payload(model),
+        "date": date.strftime("%Y-%m-%d"),
+        "places": {**static_places(model, keep), **state_columns(state.iloc[keep])},
+        **event_payload(model, keep, date, popup_events=popup_events, event_budget=event_budget),
     }

@@ -34,6 +34,10 @@ class Library(MacroElement):
 
     _template = Template("")
 
+    def __init__(self, *, timeline: bool = False):
+        super().__init__()
+        self.timeline = timeline
+
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         if not isinstance(figure, Figure):
@@ -41,6 +45,8 @@ class Library(MacroElement):
         figure.header.add_child(Element("<style>" + _template_text("frontlines.css") + "</style>"),
                                 name="frontlines_css")
         figure.header.add_child(Element(_inline_script(_template_text("frontlines.js"))), name="frontlines_js")
+        if self.timeline:
+            figure.header.add_child(Element(_inline_script(_template_text("timeline.js"))), name="frontlines_timeline")
         super().render(**kwargs)
 
 
@@ -77,6 +83,25 @@ class PlaceLayer(MacroElement):
         self.groups = groups
         self.title = title
         self.subtitle = subtitle
+        self.attribution = attribution  # trusted HTML written by frontlines, never text from the data
+
+
+class TimelineControl(MacroElement):
+    """Date slider, play and pause, speed, steps and keyboard arrows over the places' change records.
+
+    The JavaScript is ``templates/timeline.js``; the data (each place once, its change records, the frames)
+    goes into the page once.
+    """
+
+    _template = Template(_template_text("timeline_control.js.j2"))
+
+    def __init__(self, payload: dict, groups: list[folium.FeatureGroup], *, fps: float, start_frame: int,
+                 attribution: str):
+        super().__init__()
+        self._name = "TimelineControl"
+        self.payload_json = to_script_json(payload)
+        self.groups = groups
+        self.options = {"fps": fps, "startFrame": start_frame}
         self.attribution = attribution  # trusted HTML written by frontlines, never text from the data
 
 

@@ -115,10 +115,7 @@ def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = N
     Library().add_to(m)
     payload = place_payload(model, state, date, popup_events=options.popup_events, keep=keep)
     counts = np.bincount(state["controller"].to_numpy()[keep] + 1, minlength=len(model.actors) + 1)
-    groups = []
-    for code, (actor, colour) in enumerate(zip(model.actors["actor"], model.actors["colour"], strict=True)):
-        groups.append(_actor_group(str(actor), str(colour), int(counts[code + 1]), show=True))
-    groups.append(_actor_group("unknown", UNKNOWN_COLOUR, int(counts[0]), show=True))
+    groups = actor_groups(model, counts)
     for group in groups:
         group.add_to(m)
     day = date.strftime("%-d %B %Y")
@@ -131,11 +128,21 @@ def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = N
     return m
 
 
-def _actor_group(actor: str, colour: str, count: int, *, show: bool) -> folium.FeatureGroup:
-    # Leaflet's layer control shows names as HTML: escape the actor's name, which comes from the data.
-    label = (f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
-             f'background:{escape(colour)};border:1px solid #333"></span> {escape(actor)} ({count})')
-    return folium.FeatureGroup(name=label, overlay=True, control=count > 0, show=show)
+def actor_groups(model: Model, counts: np.ndarray | None) -> list[folium.FeatureGroup]:
+    """One layer group per actor, then one for unknown; ``counts`` (unknown first) go into the labels."""
+    names = [*model.actors["actor"], "unknown"]
+    colours = [*model.actors["colour"], UNKNOWN_COLOUR]
+    if counts is not None:
+        counts = np.append(counts[1:], counts[0])
+    groups = []
+    for code, (actor, colour) in enumerate(zip(names, colours, strict=True)):
+        # Leaflet's layer control shows names as HTML: escape the actor's name, which comes from the data.
+        label = (f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
+                 f'background:{escape(colour)};border:1px solid #333"></span> {escape(actor)}')
+        if counts is not None:
+            label += f" ({int(counts[code])})"
+        groups.append(folium.FeatureGroup(name=label, overlay=True, control=counts is None or counts[code] > 0))
+    return groups
 
 
 def save_map(m: folium.Map, path: str | Path) -> None:

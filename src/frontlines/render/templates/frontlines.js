@@ -114,7 +114,9 @@
     if (data.eventsHidden[i] > 0) {
       box.appendChild(el("div", "frontlines-muted", data.eventsHidden[i] + " earlier events not shown"));
     }
-    if (from === to) { box.appendChild(el("div", "frontlines-muted", "No events up to " + data.date + ".")); }
+    // On a timeline (data.day set) only the events up to the shown date are listed.
+    while (data.day !== undefined && to > from && ev.day[to - 1] > data.day) { to--; }
+    if (from === to) { box.appendChild(el("div", "frontlines-muted", "No events up to this date.")); }
     var list = el("ol", "frontlines-events");
     for (var k = from; k < to; k++) {
       var item = el("li");
