@@ -83,7 +83,7 @@ def base_map(model: Model, options: MapOptions, keep: np.ndarray) -> folium.Map:
         m.fit_bounds([[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]])
     if basemap == "none":
         m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
-    if options.boundaries or basemap == "none":
+    if options.boundaries:
         _add_boundaries(m, filled=basemap == "none")
     m.get_root().header.add_child(folium.Element(
         f'<meta name="frontlines-attribution" content="{escape(ATTRIBUTION)}">'))
