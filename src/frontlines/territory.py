@@ -51,9 +51,9 @@ class TerritoryOptions:
         ISO codes of the countries whose land is divided.
     """
 
-    cutoff_km: float = 25.0
-    low_cutoff_km: float = 15.0
-    high_cutoff_km: float = 40.0
+    cutoff_km: float = 40.0
+    low_cutoff_km: float = 25.0
+    high_cutoff_km: float = 60.0
     band_km: float = 2.0
     countries: tuple[str, ...] = ("SY", "IQ")
 

@@ -29,6 +29,25 @@
 
   function colour(data, code) { return code >= 0 ? data.actors[code].colour : data.unknownColour; }
 
+  /* Whether place i is drawn as one plain circle (so a restyle can reuse its marker). */
+  function isPlain(data, i) {
+    return data.statuses[data.places.status[i]] !== "divided" && data.places.besieger[i] < 0;
+  }
+
+  /* Style of the circle of place i: fill in the controller's colour (pale when claimed or disputed), a dashed
+   * outline in the attacker's colour when contested, a hollow grey circle when unknown. */
+  function circleStyle(data, i, renderer) {
+    var p = data.places, ctrl = p.controller[i], unknown = ctrl < 0, contested = p.attacker[i] >= 0;
+    var confirmed = data.confidences[p.confidence[i]] === "confirmed";
+    return {
+      renderer: renderer, radius: radius(data, i),
+      fillColor: unknown ? "#ffffff" : colour(data, ctrl),
+      fillOpacity: unknown ? 0.6 : (confirmed ? 0.9 : 0.35),
+      color: contested ? colour(data, p.attacker[i]) : (unknown ? data.unknownColour : "#333333"),
+      weight: contested ? 3 : 1, dashArray: contested ? "3 2" : null, opacity: 1
+    };
+  }
+
   /* The marker for place i: a circle (held), a split circle (divided), a dashed outline in the attacker's
    * colour (contested), an outer ring in the besieger's colour (besieged), a hollow grey circle (unknown).
    * Claimed or disputed control is drawn with a pale fill. */
@@ -45,15 +64,7 @@
       layers.push(L.marker(latlng, {icon: splitIcon(colour(data, ctrl), colour(data, p.other[i]), r, confirmed),
         keyboard: false}));
     } else {
-      var unknown = ctrl < 0;
-      var contested = p.attacker[i] >= 0;
-      layers.push(L.circleMarker(latlng, {
-        renderer: renderer, radius: r,
-        fillColor: unknown ? "#ffffff" : colour(data, ctrl),
-        fillOpacity: unknown ? 0.6 : (confirmed ? 0.9 : 0.35),
-        color: contested ? colour(data, p.attacker[i]) : (unknown ? data.unknownColour : "#333333"),
-        weight: contested ? 3 : 1, dashArray: contested ? "3 2" : null, opacity: 1
-      }));
+      layers.push(L.circleMarker(latlng, circleStyle(data, i, renderer)));
     }
     var layer = layers.length === 1 ? layers[0] : L.featureGroup(layers);
     layer.bindTooltip(function () { return tooltip(data, i); }, {sticky: true});
@@ -239,6 +250,6 @@
 
   var registry = [];
 
-  global.frontlines = {layers: registry, placeLayer: placeLayer, legend: legend, title: title, marker: marker,
+  global.frontlines = {layers: registry, placeLayer: placeLayer, isPlain: isPlain, circleStyle: circleStyle, legend: legend, title: title, marker: marker,
     popup: popup, tooltip: tooltip, safeUrl: safeUrl, formatDay: formatDay};
 })(window);

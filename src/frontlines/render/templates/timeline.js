@@ -42,13 +42,20 @@
     FIELDS.forEach(function (f) { data.places[f] = new Array(n); });
 
     function apply(i, r) {
+      var wasPlain = markers[i] && fl.isPlain(data, i);
       FIELDS.forEach(function (f) { data.places[f][i] = ch[f][r]; });
       current[i] = r;
+      var c = data.places.controller[i], group = c >= 0 ? groups[c] : unknownGroup;
+      if (wasPlain && fl.isPlain(data, i)) {
+        // Restyle the circle in place; move it only if its controller's layer changed.
+        markers[i].setStyle(fl.circleStyle(data, i, renderer));
+        if (group !== holder[i]) { holder[i].removeLayer(markers[i]); group.addLayer(markers[i]); holder[i] = group; }
+        return;
+      }
       if (markers[i]) { holder[i].removeLayer(markers[i]); }
-      var c = data.places.controller[i];
-      holder[i] = c >= 0 ? groups[c] : unknownGroup;
+      holder[i] = group;
       markers[i] = fl.marker(data, i, renderer);
-      holder[i].addLayer(markers[i]);
+      group.addLayer(markers[i]);
     }
 
     function stateAt(i, day) {
