@@ -85,7 +85,7 @@ def synthetic(n_places: int, n_changes: int, n_days: int, seed: int = 3):
     start = pd.Timestamp("2016-01-01")
     first = pd.DataFrame({"date": start.strftime("%Y-%m-%d"), "place": places["place_id"], "kind": "held"})
     # Each later capture goes to another actor than the place's previous one, so every event is a change.
-    n = n_changes - n_places
+    n = n_changes
     place = rng.integers(0, n_places, n)
     day = rng.integers(1, n_days, n)
     later = pd.DataFrame({"place": place, "day": day}).drop_duplicates().sort_values(["place", "day"])

@@ -93,6 +93,47 @@ class Atlas:
         """Places whose controller or status differs between two dates, with the events in between."""
         return control.changes(self._model, parse_query_date(date_a), parse_query_date(date_b))
 
+    def _estimator(self, **options):
+        from .territory import TerritoryEstimator, TerritoryOptions
+
+        key = tuple(sorted(options.items()))
+        cache = self.__dict__.setdefault("_estimators", {})
+        if key not in cache:
+            cache[key] = TerritoryEstimator(self._model, TerritoryOptions(**options))
+        return cache[key]
+
+    def territory(self, date: DateLike, **options) -> gpd.GeoDataFrame:
+        """Estimated areas per actor and status on ``date`` (EPSG:4326), with km2, low and high bounds and
+        population held; options are those of :class:`frontlines.territory.TerritoryOptions`."""
+        return self._estimator(**options).territory(parse_query_date(date))
+
+    def stats(self, start: DateLike | None = None, end: DateLike | None = None, freq: str = "MS",
+              **options) -> pd.DataFrame:
+        """km2 (with bounds) and population held per actor at dates from ``start`` to ``end`` (a pandas
+        frequency: "MS" month starts, "W" weeks, "D" days), one row per date and actor."""
+        first, last = self.span
+        dates = pd.date_range(parse_query_date(start) if start is not None else first,
+                              parse_query_date(end) if end is not None else last, freq=freq)
+        if not len(dates):
+            raise ValueError(f"no dates between {start} and {end} at frequency {freq!r}")
+        return self._estimator(**options).stats(dates)
+
+    def diff(self, date_a: DateLike, date_b: DateLike, **options) -> pd.DataFrame:
+        """Per actor: km2 and population held on each date and their change, and places gained and lost."""
+        from .territory import actor_diff
+
+        a, b = parse_query_date(date_a), parse_query_date(date_b)
+        return actor_diff(self._estimator(**options), control.changes(self._model, a, b), a, b)
+
+    def diff_map(self, date_a: DateLike, date_b: DateLike, **options) -> folium.Map:
+        """A map of what changed between two dates: ground gained and lost per actor (estimated), the places
+        that changed with their events, and a table of km2 and population gained and lost."""
+        from .render import MapOptions
+        from .render.diff import diff_map
+
+        return diff_map(self._model, self._estimator(), parse_query_date(date_a), parse_query_date(date_b),
+                        MapOptions(**options))
+
     def map(self, date: DateLike, **options) -> folium.Map:
         """A folium map of control on ``date``; see :class:`frontlines.render.MapOptions` for options."""
         from .render import MapOptions, control_map

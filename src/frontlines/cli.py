@@ -146,6 +146,76 @@ def timeline_command(
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
 
 
+class DiffFormat(str, Enum):
+    html = "html"
+    csv = "csv"
+
+
+@app.command("stats")
+@handles_errors
+def stats_command(
+    start: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD; default: first event.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD; default: last event.")] = None,
+    freq: Annotated[str, typer.Option(help="pandas frequency: MS (month starts), W (weeks), D (days).")] = "MS",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file; default: stdout.")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw a stacked-area chart (.png, .svg, "
+                                              ".pdf).")] = None,
+    cutoff: Annotated[float, typer.Option(help="Distance (km) beyond which ground is unknown.")] = 40.0,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Print the estimated km2 (with bounds) and population held per actor over time.
+
+    Example: frontlines stats --start 2014-01-01 --end 2019-12-31 -o stats.csv --plot stats.png
+    """
+    atlas = _load(events, places, actors)
+    low, high = min(25.0, cutoff), max(60.0, cutoff)
+    table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high)
+    text = table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text, protect=_inputs(atlas))
+    if plot is not None:
+        from .render.figures import save_figure, stats_figure
+
+        colours = dict(zip(atlas.actors["actor"], atlas.actors["colour"], strict=True))
+        save_figure(stats_figure(table, colours), plot, protect=_inputs(atlas))
+
+
+@app.command("diff")
+@handles_errors
+def diff_command(
+    date_a: Annotated[str, typer.Argument(help="First date, YYYY-MM-DD.")],
+    date_b: Annotated[str, typer.Argument(help="Second date, YYYY-MM-DD.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; default: diff.html, or "
+                                                 "stdout for csv.")] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="html: a map with the table; csv: the "
+                                            "table alone.")] = DiffFormat.html,
+    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
+    = Basemap.osm,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Show what changed between two dates: places gained and lost, km2 and population per actor.
+
+    Example: frontlines diff 2016-01-01 2017-01-01 -o diff.html
+    """
+    atlas = _load(events, places, actors)
+    if fmt is DiffFormat.csv:
+        table = atlas.diff(date_a, date_b)
+        changed = atlas.changes(date_a, date_b)
+        text = table.to_csv(index=False, lineterminator="\n", float_format="%.1f")
+        text += "\n" + changed.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(output, text, protect=_inputs(atlas))
+        return
+    output = output or Path("diff.html")
+    html = atlas.diff_map(date_a, date_b, basemap=basemap.value).get_root().render()
+    write_text_atomic(output, html, protect=_inputs(atlas))
+    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+
+
 @app.command("control")
 @handles_errors
 def control_command(

@@ -67,6 +67,11 @@ def _divide_parents(model: Model, state: dict[str, np.ndarray]) -> None:
     parent = model.parents
     controller, other = state["controller"], state["other"]
     child = np.flatnonzero((parent != NONE) & (controller != NONE))
+    # A part whose own controller is unknown is held by the place's controller (east Mosul before 2016).
+    unknown_part = np.flatnonzero((parent != NONE) & (controller == NONE))
+    inherit = unknown_part[controller[parent[unknown_part]] != NONE]
+    for column in ("controller", "confidence", "since", "since_precision"):
+        state[column][inherit] = state[column][parent[inherit]]
     if not len(child):
         return
     parents, holders = parent[child], controller[child]

@@ -65,6 +65,18 @@ class TerritoryOptions:
             raise ValueError(f"`band_km` was {self.band_km} but must be 0 or more")
 
 
+def polygons_only(geometries: np.ndarray) -> np.ndarray:
+    """Keep the polygonal parts of each geometry (overlay results may carry stray lines and points)."""
+    parts, index = shapely.get_parts(geometries, return_index=True)
+    polygonal = np.isin(shapely.get_type_id(parts), [3, 6])
+    out = np.array([shapely.MultiPolygon()] * len(geometries), dtype=object)
+    if polygonal.any():
+        grouped = pd.Series(parts[polygonal]).groupby(index[polygonal]).agg(
+            lambda g: shapely.multipolygons(shapely.get_parts(g.to_numpy())))
+        out[grouped.index.to_numpy()] = grouped.to_numpy()
+    return out
+
+
 @lru_cache(maxsize=8)
 def bundled_land(countries: tuple[str, ...]) -> shapely.Geometry:
     """The land of the given countries from the bundled boundaries, in the equal-area projection."""
@@ -209,8 +221,8 @@ class TerritoryEstimator:
         return out.groupby(["actor", "status"], as_index=False, sort=False).sum()
 
     # -- geometry -----------------------------------------------------------------------------------------
-    def territory(self, date: pd.Timestamp) -> gpd.GeoDataFrame:
-        """Areas per actor and status on ``date`` as polygons (EPSG:4326) with km2, bounds and population."""
+    def territory(self, date: pd.Timestamp, crs: object = 4326) -> gpd.GeoDataFrame:
+        """Areas per actor and status on ``date`` as polygons (in ``crs``) with km2, bounds and population."""
         table = self.area_table(date)
         state, cells = self.state(date)
         controller = state["controller"][cells.places]
@@ -229,7 +241,8 @@ class TerritoryEstimator:
             {"actor": [e[0] for e in extra], "status": [e[1] for e in extra]},
             geometry=[e[2] for e in extra], crs=EQUAL_AREA)], ignore_index=True)
         merged = shapes.merge(table, on=["actor", "status"], how="left")
-        return merged.to_crs(4326)[["actor", "status", "area_km2", "area_low_km2", "area_high_km2", "population",
+        merged = merged.set_geometry(polygons_only(shapely.make_valid(merged.geometry.to_numpy())), crs=EQUAL_AREA)
+        return merged.to_crs(crs)[["actor", "status", "area_km2", "area_low_km2", "area_high_km2", "population",
                                      "geometry"]]
 
     def _band_geometry(self, controller: np.ndarray, cells: Cells) -> shapely.Geometry | None:
@@ -253,3 +266,26 @@ class TerritoryEstimator:
 
 
 STATUS_CODES_UNKNOWN = int(np.flatnonzero(STATUS_NAMES == "unknown")[0])
+
+
+def actor_diff(estimator: TerritoryEstimator, changed: pd.DataFrame, date_a: pd.Timestamp, date_b: pd.Timestamp
+               ) -> pd.DataFrame:
+    """Per actor: area and population on both dates, their change, and the places it gained and lost."""
+    cols = ["area_km2", "area_low_km2", "area_high_km2", "population"]
+    a = estimator.area_table(date_a).groupby("actor")[cols].sum()
+    b = estimator.area_table(date_b).groupby("actor")[cols].sum()
+    table = a.join(b, lsuffix="_a", rsuffix="_b", how="outer").fillna(0.0)
+    table["area_change_km2"] = table["area_km2_b"] - table["area_km2_a"]
+    table["population_change"] = table["population_b"] - table["population_a"]
+    frm, to = changed["from"].astype(str), changed["to"].astype(str)
+    # A place going from unknown to known (its first event) was not gained from anyone.
+    moved = changed[(frm != to) & (frm != "unknown") & (to != "unknown")]
+    gained = moved.groupby(moved["to"].astype(str))["name"].agg(lambda n: "; ".join(sorted(n)))
+    lost = moved.groupby(moved["from"].astype(str))["name"].agg(lambda n: "; ".join(sorted(n)))
+    table["places_gained"] = gained.reindex(table.index).fillna("")
+    table["places_lost"] = lost.reindex(table.index).fillna("")
+    table = table.reset_index().rename(columns={"index": "actor"})
+    order = ["actor", "area_km2_a", "area_km2_b", "area_change_km2", "area_low_km2_a", "area_high_km2_a",
+             "area_low_km2_b", "area_high_km2_b", "population_a", "population_b", "population_change",
+             "places_gained", "places_lost"]
+    return table[order].sort_values("area_change_km2").reset_index(drop=True)
