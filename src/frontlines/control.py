@@ -190,7 +190,8 @@ def state_changes(model: Model, start: pd.Timestamp, end: pd.Timestamp) -> pd.Da
     lo, hi = np.datetime64(start, "ns"), np.datetime64(end, "ns")
     starts = model.interval_arrays["start"]
     renames = model.actors["successor_start"].dropna().to_numpy(dtype="datetime64[ns]")
-    days = np.unique(np.concatenate([starts[(starts > lo) & (starts <= hi)], renames[(renames > lo) & (renames <= hi)]]))
+    days = np.unique(np.concatenate([starts[(starts > lo) & (starts <= hi)],
+                                     renames[(renames > lo) & (renames <= hi)]]))
     tracked = ["controller", "other", "attacker", "besieger", "status", "confidence"]
     first = snapshot_arrays(model, start)
     records = [{**first, "day": np.full(len(first["status"]), lo), "place": np.arange(len(first["status"]))}]
