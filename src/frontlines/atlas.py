@@ -138,7 +138,9 @@ class Atlas:
         """A folium map of control on ``date``; see :class:`frontlines.render.MapOptions` for options."""
         from .render import MapOptions, control_map
 
-        return control_map(self._model, parse_query_date(date), MapOptions(**options))
+        map_options = MapOptions(**options)
+        estimator = self._estimator() if map_options.territory else None
+        return control_map(self._model, parse_query_date(date), map_options, estimator=estimator)
 
 
     def timeline(self, start: DateLike | None = None, end: DateLike | None = None, freq: str = "D",

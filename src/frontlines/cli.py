@@ -98,6 +98,7 @@ def map_command(
     offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
     hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Do not draw places with no known "
                                                 "controller.")] = False,
+    territory: Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")] = False,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Write an interactive HTML map of control on DATE.
@@ -107,7 +108,7 @@ def map_command(
     from .render import MapOptions
 
     atlas = _load(events, places, actors)
-    options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown)
+    options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown, territory=territory)
     html = atlas.map(date, **options.__dict__).get_root().render()
     write_text_atomic(output, html, protect=_inputs(atlas))
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)

@@ -15,6 +15,7 @@ from markupsafe import escape
 from .._paths import bundled
 from ..control import snapshot
 from ..model import NONE, Model
+from ..territory import TerritoryEstimator
 from ._payload import UNKNOWN_COLOUR, place_payload
 from .elements import Library, PlaceLayer, stable_ids, use_leaflet_only
 
@@ -49,6 +50,8 @@ class MapOptions:
         Title text; by default "Control on <date>".
     zoom_start
         Initial zoom; the map fits the places when ``None``.
+    territory
+        Shade the estimated areas held by each actor (see :mod:`frontlines.territory`).
     """
 
     basemap: str = "osm"
@@ -58,6 +61,7 @@ class MapOptions:
     popup_events: int = 12
     title: str | None = None
     zoom_start: int | None = None
+    territory: bool = False
 
     def __post_init__(self) -> None:
         if self.basemap not in BASEMAPS:
@@ -105,13 +109,16 @@ def _add_boundaries(m: folium.Map, *, filled: bool) -> None:
     ).add_to(m)
 
 
-def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = None) -> folium.Map:
+def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = None, *,
+                estimator: TerritoryEstimator | None = None) -> folium.Map:
     """The map of control on ``date``: places coloured by controller, with status shapes, legend and popups."""
     options = options or MapOptions()
     state = snapshot(model, date)
     known = state["controller"].to_numpy() != NONE
     keep = np.arange(len(model.places)) if options.show_unknown else np.flatnonzero(known)
     m = base_map(model, options, keep)
+    if options.territory:
+        add_territory(m, (estimator or TerritoryEstimator(model)).territory(date), model)
     Library().add_to(m)
     payload = place_payload(model, state, date, popup_events=options.popup_events, keep=keep)
     counts = np.bincount(state["controller"].to_numpy()[keep] + 1, minlength=len(model.actors) + 1)
@@ -126,6 +133,20 @@ def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = N
     folium.LayerControl(collapsed=True).add_to(m)
     stable_ids(m.get_root())
     return m
+
+
+def add_territory(m: folium.Map, territory: gpd.GeoDataFrame, model: Model) -> None:
+    """The estimated areas as one shaded layer, in each actor's colour; the contested band hatched grey."""
+    colours = {**dict(zip(model.actors["actor"], model.actors["colour"], strict=True)), "contested band": "#7F7F7F"}
+    shaded = territory[(territory["actor"] != "unknown") & ~territory.geometry.is_empty].copy()
+    shaded["status"] = shaded["status"].astype(str)
+    folium.GeoJson(
+        shaded, name="Estimated territory", overlay=True, control=True, smooth_factor=1.5,
+        style_function=lambda f: {"fillColor": colours.get(f["properties"]["actor"], "#999999"), "weight": 0,
+                                  "fillOpacity": 0.22 if f["properties"]["actor"] != "contested band" else 0.35},
+        tooltip=folium.GeoJsonTooltip(fields=["actor", "status", "area_km2", "area_low_km2", "area_high_km2"],
+                                      aliases=["Actor", "Status", "km² (estimate)", "low", "high"]),
+    ).add_to(m)
 
 
 def actor_groups(model: Model, counts: np.ndarray | None) -> list[folium.FeatureGroup]:
