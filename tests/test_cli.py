@@ -111,3 +111,37 @@ def test_map_writes_html(tmp_path):
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "frontlines.placeLayer" in html and "Control on 1 June 2015" in html
+
+
+def test_timeline_command_writes_one_file(tmp_path):
+    out = tmp_path / "t.html"
+    result = run("timeline", "--freq", "M", "-o", str(out), "--basemap", "none", *SMALL)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "frontlines.timeline(" in html and '"precision":1' in html
+    assert run("timeline", "--freq", "Q", "-o", str(out), *SMALL).returncode == 2
+
+
+def test_stats_command_csv_and_chart(tmp_path):
+    out, chart = tmp_path / "stats.csv", tmp_path / "stats.png"
+    result = run("stats", "--start", "2015-01-01", "--end", "2017-12-31", "-o", str(out), "--plot", str(chart))
+    assert result.returncode == 0, result.stderr
+    table = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {"date", "actor", "area_km2", "area_low_km2", "area_high_km2", "population"} <= set(table[0])
+    islamic_state = [float(r["area_km2"]) for r in table if r["actor"] == "Islamic State"]
+    assert len(islamic_state) == 36 and islamic_state[0] > 5 * islamic_state[-1]
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_diff_names_the_towns_that_changed_hands_in_2016(tmp_path):
+    result = run("diff", "2016-01-01", "2017-01-01", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    for town in ("Ramadi", "Fallujah", "Manbij", "Jarabulus", "Palmyra"):
+        assert town in text, town
+    changes = list(csv.DictReader(io.StringIO(text.split("\n\n", 1)[1])))
+    palmyra = next(r for r in changes if r["name"] == "Palmyra")
+    assert palmyra["hands_changed"] == "2" and "http" in palmyra["sources"]
+    out = tmp_path / "diff.html"
+    assert run("diff", "2016-01-01", "2017-01-01", "-o", str(out), "--basemap", "none").returncode == 0
+    assert "Changes from 2016-01-01 to 2017-01-01" in out.read_text(encoding="utf-8")

@@ -274,7 +274,7 @@ def actor_diff(estimator: TerritoryEstimator, changed: pd.DataFrame, date_a: pd.
     cols = ["area_km2", "area_low_km2", "area_high_km2", "population"]
     a = estimator.area_table(date_a).groupby("actor")[cols].sum()
     b = estimator.area_table(date_b).groupby("actor")[cols].sum()
-    table = a.join(b, lsuffix="_a", rsuffix="_b", how="outer").fillna(0.0)
+    table = a.add_suffix("_a").join(b.add_suffix("_b"), how="outer").fillna(0.0)
     table["area_change_km2"] = table["area_km2_b"] - table["area_km2_a"]
     table["population_change"] = table["population_b"] - table["population_a"]
     frm, to = changed["from"].astype(str), changed["to"].astype(str)

@@ -16,10 +16,24 @@ UNKNOWN_COLOUR = "#8C8C8C"
 
 
 def to_script_json(obj: object) -> str:
-    """JSON safe to place inside a <script> element: no '<', '>', '&' or quote can close or open a tag."""
+    """JSON safe to place inside a <script> element of a folium page.
+
+    No '<', '>', '&' or quote can close or open a tag; and no Jinja delimiter ('{{', '{%', '{#') remains,
+    because branca renders an element's script a second time as a template. In compact JSON those pairs can
+    only occur inside strings, where the escaped form means the same to JavaScript.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("{{", "{\\u007b"), ("{%", "{\\u0025"),
+                      ("{#", "{\\u0023")):
+        text = text.replace(raw, safe)
+    return text
+
+
+def defuse(text: str) -> str:
+    """Text from the data made inert for Jinja, for the few places it enters folium's own templates: a
+    zero-width space splits '{{', '{%' and '{#' (the text looks the same)."""
+    return str(text).replace("{{", "{\u200b{").replace("{%", "{\u200b%").replace("{#", "{\u200b#")
 
 
 def _codes(values: pd.Series) -> tuple[list[int], list[str]]:

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from ..control import changes, snapshot
 from ..territory import EQUAL_AREA, TerritoryEstimator, actor_diff, polygons_only
-from ._payload import place_payload
+from ._payload import defuse, place_payload
 from .elements import Library, PlaceLayer, stable_ids
 from .mapping import ATTRIBUTION_HTML, MapOptions, actor_groups, base_map
 
@@ -46,11 +46,11 @@ class HtmlControl(MacroElement):
 def diff_table_html(table: pd.DataFrame, date_a: str, date_b: str) -> str:
     rows = table[(table["actor"] != "unknown") & (table["actor"] != "contested band")]
     cells = "".join(
-        f"<tr><td>{escape(r.actor)}</td><td class='frontlines-count'>{r.area_km2_a:,.0f}</td>"
+        f"<tr><td>{escape(defuse(r.actor))}</td><td class='frontlines-count'>{r.area_km2_a:,.0f}</td>"
         f"<td class='frontlines-count'>{r.area_km2_b:,.0f}</td>"
         f"<td class='frontlines-count'>{r.area_change_km2:+,.0f}</td>"
         f"<td class='frontlines-count'>{r.population_change:+,.0f}</td>"
-        f"<td>{escape(r.places_gained)}</td><td>{escape(r.places_lost)}</td></tr>"
+        f"<td>{escape(defuse(r.places_gained))}</td><td>{escape(defuse(r.places_lost))}</td></tr>"
         for r in rows.itertuples())
     return (f"<div class='frontlines-legend-title'>Change {escape(date_a)} to {escape(date_b)}</div>"
             "<table><tr><th>actor</th><th>km² before</th><th>km² after</th><th>km² change</th>"
@@ -78,6 +78,7 @@ def ground_changes(estimator: TerritoryEstimator, date_a: pd.Timestamp, date_b: 
     frame = gpd.GeoDataFrame(rows, columns=["actor", "change", "geometry"], geometry="geometry", crs=EQUAL_AREA)
     frame = frame.set_geometry(polygons_only(frame.geometry.to_numpy()), crs=EQUAL_AREA)
     frame = frame[~frame.geometry.is_empty]
+    frame["actor"] = frame["actor"].map(defuse)
     frame["area_km2"] = (frame.geometry.area / 1e6).round(1)
     return frame[frame["area_km2"] > 0.5].to_crs(4326)
 
@@ -89,7 +90,7 @@ def diff_map(model, estimator: TerritoryEstimator, date_a: pd.Timestamp, date_b:
     codes = np.flatnonzero(model.places["place_id"].isin(changed["place_id"]).to_numpy())
     m = base_map(model, options, codes if len(codes) else np.arange(len(model.places)))
     Library().add_to(m)
-    colours = dict(zip(model.actors["actor"], model.actors["colour"], strict=True))
+    colours = {defuse(a): c for a, c in zip(model.actors["actor"], model.actors["colour"], strict=True)}
     ground = ground_changes(estimator, date_a, date_b)
     for change, style in (("gained", {"fillOpacity": 0.45, "weight": 0.5}),
                           ("lost", {"fillOpacity": 0.0, "weight": 2, "dashArray": "5 4"})):

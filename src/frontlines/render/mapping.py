@@ -16,7 +16,7 @@ from .._paths import bundled
 from ..control import snapshot
 from ..model import NONE, Model
 from ..territory import TerritoryEstimator
-from ._payload import UNKNOWN_COLOUR, place_payload
+from ._payload import UNKNOWN_COLOUR, defuse, place_payload
 from .elements import Library, PlaceLayer, stable_ids, use_leaflet_only
 
 BASEMAPS = {
@@ -128,7 +128,7 @@ def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = N
     day = date.strftime("%-d %B %Y")
     n_events = int((model.events["start"] <= np.datetime64(date, "ns")).sum())
     subtitle = f"{int(known[keep].sum())} of {len(keep)} places with a known controller · {n_events} events"
-    PlaceLayer(payload, groups, title=options.title or f"Control on {day}", subtitle=subtitle,
+    PlaceLayer(payload, groups, title=defuse(options.title or f"Control on {day}"), subtitle=subtitle,
                attribution=ATTRIBUTION_HTML).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     stable_ids(m.get_root())
@@ -140,6 +140,8 @@ def add_territory(m: folium.Map, territory: gpd.GeoDataFrame, model: Model) -> N
     colours = {**dict(zip(model.actors["actor"], model.actors["colour"], strict=True)), "contested band": "#7F7F7F"}
     shaded = territory[(territory["actor"] != "unknown") & ~territory.geometry.is_empty].copy()
     shaded["status"] = shaded["status"].astype(str)
+    colours = {defuse(k): v for k, v in colours.items()}
+    shaded["actor"] = shaded["actor"].map(defuse)
     folium.GeoJson(
         shaded, name="Estimated territory", overlay=True, control=True, smooth_factor=1.5,
         style_function=lambda f: {"fillColor": colours.get(f["properties"]["actor"], "#999999"), "weight": 0,
@@ -159,7 +161,7 @@ def actor_groups(model: Model, counts: np.ndarray | None) -> list[folium.Feature
     for code, (actor, colour) in enumerate(zip(names, colours, strict=True)):
         # Leaflet's layer control shows names as HTML: escape the actor's name, which comes from the data.
         label = (f'<span style="display:inline-block;width:10px;height:10px;border-radius:5px;'
-                 f'background:{escape(colour)};border:1px solid #333"></span> {escape(actor)}')
+                 f'background:{escape(colour)};border:1px solid #333"></span> {escape(defuse(actor))}')
         if counts is not None:
             label += f" ({int(counts[code])})"
         groups.append(folium.FeatureGroup(name=label, overlay=True, control=counts is None or counts[code] > 0))
