@@ -231,8 +231,9 @@ class TerritoryEstimator:
         frame = gpd.GeoDataFrame({"actor": actors[controller], "status": STATUS_NAMES[status].astype(object)},
                                  geometry=cells.mid, crs=EQUAL_AREA)
         shapes = frame.dissolve(["actor", "status"], as_index=False)
-        band = self._band_geometry(controller, cells)
-        painted = shapely.union_all(cells.mid) if len(cells.mid) else shapely.Polygon()
+        # The union of the few dissolved shapes is far cheaper than the union of every cell.
+        painted = shapely.union_all(shapes.geometry.to_numpy()) if len(shapes) else shapely.Polygon()
+        band = self._band_geometry(controller, cells, painted)
         extra = [("unknown", "unknown", shapely.difference(self.land, painted))]
         if band is not None and not band.is_empty:
             shapes["geometry"] = shapes.geometry.difference(band)
@@ -245,7 +246,8 @@ class TerritoryEstimator:
         return merged.to_crs(crs)[["actor", "status", "area_km2", "area_low_km2", "area_high_km2", "population",
                                      "geometry"]]
 
-    def _band_geometry(self, controller: np.ndarray, cells: Cells) -> shapely.Geometry | None:
+    def _band_geometry(self, controller: np.ndarray, cells: Cells, painted: shapely.Geometry
+                       ) -> shapely.Geometry | None:
         if self.options.band_km <= 0 or not len(cells.edges):
             return None
         a, b = cells.edges[:, 0], cells.edges[:, 1]
@@ -253,8 +255,9 @@ class TerritoryEstimator:
         if not opposing.any():
             return None
         lines = shapely.intersection(shapely.boundary(cells.mid[a[opposing]]), shapely.boundary(cells.mid[b[opposing]]))
-        return shapely.intersection(shapely.buffer(shapely.union_all(lines), self.options.band_km * 500),
-                                    shapely.union_all(cells.mid))
+        # One cheap buffer per shared border, then one union: far faster than buffering the union of lines.
+        strips = shapely.buffer(lines, self.options.band_km * 500, quad_segs=2, cap_style="flat")
+        return shapely.intersection(shapely.union_all(strips), painted)
 
     # -- over time ----------------------------------------------------------------------------------------
     def stats(self, dates: pd.DatetimeIndex) -> pd.DataFrame:
