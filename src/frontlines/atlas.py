@@ -125,6 +125,14 @@ class Atlas:
         a, b = parse_query_date(date_a), parse_query_date(date_b)
         return actor_diff(self._estimator(**options), control.changes(self._model, a, b), a, b)
 
+    def plot(self, date: DateLike, *, territory: bool = False, title: str | None = None):
+        """A static matplotlib figure of control on ``date`` (A4 landscape), for reports."""
+        from .render.figures import map_figure
+
+        day = parse_query_date(date)
+        return map_figure(self._model, day, territory=self._estimator().territory(day) if territory else None,
+                          title=title)
+
     def diff_map(self, date_a: DateLike, date_b: DateLike, **options) -> folium.Map:
         """A map of what changed between two dates: ground gained and lost per actor (estimated), the places
         that changed with their events, and a table of km2 and population gained and lost."""

@@ -92,7 +92,8 @@ def _inputs(atlas: Atlas) -> tuple[Path, ...]:
 @handles_errors
 def map_command(
     date: Annotated[str, typer.Argument(help="Date to map, YYYY-MM-DD.")] = "2017-01-25",
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("map.html"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .html (interactive) or "
+                                         ".png, .svg, .pdf (figure).")] = Path("map.html"),
     basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
     = Basemap.osm,
     offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
@@ -101,13 +102,19 @@ def map_command(
     territory: Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")] = False,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
-    """Write an interactive HTML map of control on DATE.
+    """Write an interactive HTML map of control on DATE, or a static figure (-o map.png, .svg or .pdf).
 
     Example: frontlines map 2017-01-25 -o map.html
     """
     from .render import MapOptions
 
     atlas = _load(events, places, actors)
+    if output.suffix.lower() in (".png", ".svg", ".pdf"):
+        from .render.figures import save_figure
+
+        save_figure(atlas.plot(date, territory=territory), output, protect=_inputs(atlas))
+        typer.echo(f"wrote {output}", err=True)
+        return
     options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown, territory=territory)
     html = atlas.map(date, **options.__dict__).get_root().render()
     write_text_atomic(output, html, protect=_inputs(atlas))
@@ -215,6 +222,46 @@ def diff_command(
     html = atlas.diff_map(date_a, date_b, basemap=basemap.value).get_root().render()
     write_text_atomic(output, html, protect=_inputs(atlas))
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+
+
+class ExportFormat(str, Enum):
+    gpkg = "gpkg"
+    geojson = "geojson"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command("export")
+@handles_errors
+def export_command(
+    date: Annotated[str, typer.Argument(help="Date, YYYY-MM-DD.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="gpkg (layers places, territory, "
+                                              "changes), or geojson, csv, parquet (places).")] = ExportFormat.gpkg,
+    since: Annotated[str | None, typer.Option(help="Start of the changes layer; default: a year before DATE.")]
+    = None,
+    events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Export control on DATE for GIS: places, estimated territory and changes, with attribution.
+
+    Example: frontlines export 2017-01-25 --format gpkg -o control-2017-01-25.gpkg
+    """
+    import pandas as pd
+
+    from .export import export_layers
+
+    atlas = _load(events, places, actors)
+    places_layer = atlas.control_at(date)
+    layers = {"places": places_layer}
+    if fmt is ExportFormat.gpkg:
+        from ._dates import parse_query_date
+
+        when = parse_query_date(date)
+        start = parse_query_date(since) if since else when - pd.DateOffset(years=1)
+        layers["territory"] = atlas.territory(when)
+        layers["changes"] = atlas.changes(start, when)
+    export_layers(layers, output, fmt.value, protect=_inputs(atlas), description=f"control on {date}")
+    typer.echo(f"wrote {output}", err=True)
 
 
 @app.command("control")

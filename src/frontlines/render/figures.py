@@ -55,3 +55,60 @@ def save_figure(fig: Figure, path, *, protect=()) -> None:
     fig.savefig(buffer, format=fmt, dpi=200, metadata=metadata)
     plt.close(fig)
     write_bytes_atomic(path, buffer.getvalue(), protect=protect)
+
+
+def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, title: str | None = None) -> Figure:
+    """A static map of control on ``date``: boundaries, optional territory, places by controller and status,
+    legend, title, and a source and attribution line. Sized for an A4 page by default."""
+    import geopandas as gpd
+    import numpy as np
+
+    from .._paths import bundled
+    from ..control import describe_state, snapshot
+
+    state = snapshot(model, date)
+    frame = describe_state(model, state)
+    colours = dict(zip(model.actors["actor"], model.actors["colour"], strict=True))
+    countries = gpd.read_file(bundled("geo/countries.geojson"))
+    governorates = gpd.read_file(bundled("geo/governorates.geojson"))
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    ax.set_facecolor("#cfe3f0")
+    countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
+    governorates.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.3, linestyle=(0, (4, 3)))
+    if territory is not None:
+        shaded = territory[(territory["actor"] != "unknown") & ~territory.geometry.is_empty]
+        for actor, part in shaded.groupby("actor"):
+            part.plot(ax=ax, color=colours.get(actor, "#7F7F7F"), alpha=0.22 if actor in colours else 0.35,
+                      linewidth=0)
+    known = frame[frame["controller"] != "unknown"]
+    unknown = frame[frame["controller"] == "unknown"]
+    unknown.plot(ax=ax, markersize=5, facecolor="white", edgecolor="#8C8C8C", linewidth=0.4)
+    markers = {"held": "o", "divided": "D", "contested": "X", "besieged": "s"}
+    handles = []
+    for actor, part in known.groupby("controller", observed=True):
+        colour = colours[str(actor)]
+        for status, group in part.groupby("status", observed=True):
+            group.plot(ax=ax, marker=markers[str(status)], markersize=22, color=colour, edgecolor="#333333",
+                       linewidth=0.5)
+        handles.append(plt.Line2D([], [], marker="o", ls="", color=colour, markeredgecolor="#333333",
+                                  label=f"{actor} ({len(part)})"))
+    handles.append(plt.Line2D([], [], marker="o", ls="", color="white", markeredgecolor="#8C8C8C",
+                              label=f"unknown ({len(unknown)})"))
+    shapes = [plt.Line2D([], [], marker=m, ls="", color="#999999", markeredgecolor="#333333", label=s)
+              for s, m in markers.items()]
+    first = ax.legend(handles=handles, loc="lower left", fontsize=8, title="Controller (places)",
+                      title_fontsize=8, framealpha=0.92)
+    ax.add_artist(first)
+    ax.legend(handles=shapes, loc="lower right", fontsize=8, title="Status", title_fontsize=8, framealpha=0.92)
+    xmin, ymin, xmax, ymax = frame[frame["country"].isin(["SY", "IQ"])].total_bounds
+    ax.set_xlim(xmin - 0.6, xmax + 0.6)
+    ax.set_ylim(ymin - 0.6, ymax + 0.6)
+    ax.set_aspect(1 / np.cos(np.radians((ymin + ymax) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(title or f"Control on {date:%-d %B %Y}", fontsize=14, loc="left")
+    fig.text(0.01, 0.005, "Each place's controller is rebuilt from sourced events (frontlines). " + ATTRIBUTION,
+             fontsize=6.5, color="#555555", wrap=True)
+    return fig
