@@ -74,3 +74,26 @@ def test_offline_timeline_plays_with_all_network_refused(open_page, atlas, tmp_p
     page.click(".frontlines-play")
     page.wait_for_function("frontlines.timelines[0].frame >= 65")
     assert run_.refused == [] and run_.console_errors == [] and run_.page_errors == []
+
+
+@pytest.mark.browser
+def test_fragment_and_iframe_embedding(open_page, atlas, tmp_path):
+    from frontlines.render import to_html
+
+    m = atlas.map("2017-01-25", basemap="none", offline=True)
+    fragment = to_html(m, fragment=True)
+    assert "<html" not in fragment and "<body" not in fragment
+    host = tmp_path / "report.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><h1>Report</h1>"
+                    f"<div style='height:600px'>{fragment}</div><p>After the map.</p></body></html>",
+                    encoding="utf-8")
+    run_ = open_page(host, serve_cdn=False)
+    run_.page.wait_for_selector(".frontlines-legend-row")
+    assert run_.page.inner_text("h1") == "Report" and run_.page_errors == []
+    framed = tmp_path / "framed.html"
+    framed.write_text(f"<!DOCTYPE html><html><body><h1>Notebook</h1>{m._repr_html_()}</body></html>",
+                      encoding="utf-8")
+    run_ = open_page(framed, serve_cdn=False)
+    frame = run_.page.frame_locator("iframe")
+    frame.locator(".frontlines-legend-row").first.wait_for()
+    assert run_.page_errors == [] and run_.refused == []

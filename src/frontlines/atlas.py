@@ -107,8 +107,8 @@ class Atlas:
         population held; options are those of :class:`frontlines.territory.TerritoryOptions`."""
         return self._estimator(**options).territory(parse_query_date(date))
 
-    def stats(self, start: DateLike | None = None, end: DateLike | None = None, freq: str = "MS",
-              **options) -> pd.DataFrame:
+    def stats(self, start: DateLike | None = None, end: DateLike | None = None, freq: str = "MS", *,
+              progress=None, **options) -> pd.DataFrame:
         """km2 (with bounds) and population held per actor at dates from ``start`` to ``end`` (a pandas
         frequency: "MS" month starts, "W" weeks, "D" days), one row per date and actor."""
         first, last = self.span
@@ -116,7 +116,7 @@ class Atlas:
                               parse_query_date(end) if end is not None else last, freq=freq)
         if not len(dates):
             raise ValueError(f"no dates between {start} and {end} at frequency {freq!r}")
-        return self._estimator(**options).stats(dates)
+        return self._estimator(**options).stats(dates, progress=progress)
 
     def diff(self, date_a: DateLike, date_b: DateLike, **options) -> pd.DataFrame:
         """Per actor: km2 and population held on each date and their change, and places gained and lost."""
@@ -160,10 +160,11 @@ class Atlas:
 
         first, last = self.span
         initial = options.pop("initial", None)
+        progress = options.pop("progress", None)
         return timeline_map(self._model, parse_query_date(start) if start is not None else first,
                             parse_query_date(end) if end is not None else last, freq.upper(),
                             TimelineOptions(**options),
-                            initial=parse_query_date(initial) if initial is not None else None)
+                            initial=parse_query_date(initial) if initial is not None else None, progress=progress)
 
     @property
     def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:

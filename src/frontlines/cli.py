@@ -54,6 +54,20 @@ PlacesOpt = Annotated[Path | None, typer.Option("--places", help="Places table (
 ActorsOpt = Annotated[Path | None, typer.Option("--actors", help="Actors table (CSV); default: bundled.")]
 
 
+QUIET = {"on": False}
+
+
+def progress(items, total=None, description=""):
+    """Show progress on stderr for long work, unless --quiet."""
+    if QUIET["on"]:
+        return items
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(items, total=total, description=f"{description:<10}", console=Console(stderr=True),
+                 transient=True)
+
+
 def _fail(code: int, lines: list[str]) -> None:
     for line in lines:
         typer.echo(f"error: {line}", err=True)
@@ -148,7 +162,7 @@ def timeline_command(
     """
     atlas = _load(events, places, actors)
     m = atlas.timeline(start, end, freq.value, initial=initial, basemap=basemap.value, offline=offline,
-                       show_unknown=not hide_unknown)
+                       show_unknown=not hide_unknown, progress=progress)
     html = m.get_root().render()
     write_text_atomic(output, html, protect=_inputs(atlas))
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
@@ -177,7 +191,8 @@ def stats_command(
     """
     atlas = _load(events, places, actors)
     low, high = min(25.0, cutoff), max(60.0, cutoff)
-    table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high)
+    table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high,
+                        progress=progress)
     text = table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n")
     if output is None:
         sys.stdout.write(text)
@@ -359,8 +374,10 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Maps of territorial control rebuilt from a table of sourced, dated events."""
+    QUIET["on"] = quiet
 
 
 def main() -> None:

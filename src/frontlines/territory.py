@@ -260,9 +260,10 @@ class TerritoryEstimator:
         return shapely.intersection(shapely.union_all(strips), painted)
 
     # -- over time ----------------------------------------------------------------------------------------
-    def stats(self, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    def stats(self, dates: pd.DatetimeIndex, *, progress=None) -> pd.DataFrame:
         """km2 with bounds and population per actor for each date (long format)."""
-        frames = [self.area_table(date).assign(date=date) for date in dates]
+        steps = progress(dates, total=len(dates), description="areas") if progress else dates
+        frames = [self.area_table(date).assign(date=date) for date in steps]
         out = pd.concat(frames, ignore_index=True)
         return out.groupby(["date", "actor"], as_index=False, sort=True)[
             ["area_km2", "area_low_km2", "area_high_km2", "population"]].sum()

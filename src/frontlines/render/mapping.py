@@ -168,6 +168,20 @@ def actor_groups(model: Model, counts: np.ndarray | None) -> list[folium.Feature
     return groups
 
 
+def to_html(m: folium.Map, *, fragment: bool = False) -> str:
+    """The map's HTML: a whole page, or (``fragment=True``) a block to paste into another page: the map's
+    styles and scripts, its div and its script, without <html>, <head> or <body>."""
+    root = m.get_root()
+    page = root.render()
+    if not fragment:
+        return page
+    head = page.split("<head>", 1)[1].split("</head>", 1)[0]
+    body = page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    tail = page.rsplit("</body>", 1)[1].split("</html>", 1)[0]
+    head = "\n".join(line for line in head.splitlines() if "<meta http-equiv" not in line and "viewport" not in line)
+    return f'<div class="frontlines-fragment">\n{head}\n{body}\n{tail}\n</div>\n'
+
+
 def save_map(m: folium.Map, path: str | Path) -> None:
     from .._write import write_text_atomic
 

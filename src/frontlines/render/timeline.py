@@ -43,10 +43,10 @@ def frame_days(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> tuple[np.nd
 
 
 def timeline_payload(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str, *,
-                     keep: np.ndarray, popup_events: int) -> dict:
+                     keep: np.ndarray, popup_events: int, progress=None) -> dict:
     """Each kept place once, its change records between the dates, the frames and the events."""
     frames, precision = frame_days(start, end, freq)
-    changes = state_changes(model, start, end)
+    changes = state_changes(model, start, end, **({"progress": progress} if progress else {}))
     position = np.full(len(model.places), -1)
     position[keep] = np.arange(len(keep))
     changes = changes[position[changes["place"].to_numpy()] >= 0]
@@ -72,7 +72,8 @@ def timeline_payload(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq:
 
 
 def timeline_map(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str = "D",
-                 options: TimelineOptions | None = None, *, initial: pd.Timestamp | None = None) -> folium.Map:
+                 options: TimelineOptions | None = None, *, initial: pd.Timestamp | None = None,
+                 progress=None) -> folium.Map:
     """A map that plays control from ``start`` to ``end``, one frame per day, week or month."""
     options = options or TimelineOptions()
     if options.show_unknown:
@@ -82,7 +83,8 @@ def timeline_map(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str
         keep = ever
     m = base_map(model, options, keep)
     Library(timeline=True).add_to(m)
-    payload = timeline_payload(model, start, end, freq, keep=keep, popup_events=options.popup_events)
+    payload = timeline_payload(model, start, end, freq, keep=keep, popup_events=options.popup_events,
+                               progress=progress)
     groups = actor_groups(model, counts=None)
     for group in groups:
         group.add_to(m)
