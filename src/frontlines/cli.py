@@ -102,6 +102,21 @@ def _inputs(atlas: Atlas) -> tuple[Path, ...]:
     return tuple(atlas.sources.values())
 
 
+def _write_page(m, output: Path, atlas: Atlas) -> None:
+    """Render a folium map and write it atomically, never over an input table."""
+    html = m.get_root().render()
+    write_text_atomic(output, html, protect=_inputs(atlas))
+    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+
+
+def _emit(text: str, output: Path | None, atlas: Atlas) -> None:
+    """Text to a file (atomically) or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text, protect=_inputs(atlas))
+
+
 @app.command("map")
 @handles_errors
 def map_command(
@@ -130,9 +145,7 @@ def map_command(
         typer.echo(f"wrote {output}", err=True)
         return
     options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown, territory=territory)
-    html = atlas.map(date, **options.__dict__).get_root().render()
-    write_text_atomic(output, html, protect=_inputs(atlas))
-    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+    _write_page(atlas.map(date, **options.__dict__), output, atlas)
 
 
 class Frequency(str, Enum):
@@ -163,9 +176,7 @@ def timeline_command(
     atlas = _load(events, places, actors)
     m = atlas.timeline(start, end, freq.value, initial=initial, basemap=basemap.value, offline=offline,
                        show_unknown=not hide_unknown, progress=progress)
-    html = m.get_root().render()
-    write_text_atomic(output, html, protect=_inputs(atlas))
-    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+    _write_page(m, output, atlas)
 
 
 class DiffFormat(str, Enum):
@@ -193,11 +204,8 @@ def stats_command(
     low, high = min(25.0, cutoff), max(60.0, cutoff)
     table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high,
                         progress=progress)
-    text = table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n")
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(output, text, protect=_inputs(atlas))
+    _emit(table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n"),
+          output, atlas)
     if plot is not None:
         from .render.figures import save_figure, stats_figure
 
@@ -228,15 +236,9 @@ def diff_command(
         changed = atlas.changes(date_a, date_b)
         text = table.to_csv(index=False, lineterminator="\n", float_format="%.1f")
         text += "\n" + changed.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(output, text, protect=_inputs(atlas))
+        _emit(text, output, atlas)
         return
-    output = output or Path("diff.html")
-    html = atlas.diff_map(date_a, date_b, basemap=basemap.value).get_root().render()
-    write_text_atomic(output, html, protect=_inputs(atlas))
-    typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
+    _write_page(atlas.diff_map(date_a, date_b, basemap=basemap.value), output or Path("diff.html"), atlas)
 
 
 class ExportFormat(str, Enum):
@@ -309,10 +311,7 @@ def control_command(
     else:
         text = frame[[*columns, "geometry"]].assign(status=frame["status"].astype(str)).to_json(
             drop_id=True, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text_atomic(output, text, protect=_inputs(atlas))
+    _emit(text, output, atlas)
 
 
 @app.command("history")
