@@ -97,3 +97,12 @@ def test_fragment_and_iframe_embedding(open_page, atlas, tmp_path):
     frame = run_.page.frame_locator("iframe")
     frame.locator(".frontlines-legend-row").first.wait_for()
     assert run_.page_errors == [] and run_.refused == []
+
+
+def test_diff_figure(tmp_path):
+    out = tmp_path / "diff.svg"
+    result = run("diff", "2016-01-01", "2017-01-01", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Changes from 1 January 2016 to 1 January 2017" in text and "Islamic State" in text
+    assert "GeoNames" in text

@@ -133,6 +133,18 @@ class Atlas:
         return map_figure(self._model, day, territory=self._estimator().territory(day) if territory else None,
                           title=title)
 
+    def plot_diff(self, date_a: DateLike, date_b: DateLike):
+        """A static matplotlib figure of what changed between two dates (A4 landscape)."""
+        from .render.diff import ground_changes
+        from .render.figures import diff_figure
+        from .territory import actor_diff
+
+        a, b = parse_query_date(date_a), parse_query_date(date_b)
+        estimator = self._estimator()
+        changed = control.changes(self._model, a, b)
+        return diff_figure(self._model, ground_changes(estimator, a, b), changed,
+                           actor_diff(estimator, changed, a, b), a, b)
+
     def diff_map(self, date_a: DateLike, date_b: DateLike, **options) -> folium.Map:
         """A map of what changed between two dates: ground gained and lost per actor (estimated), the places
         that changed with their events, and a table of km2 and population gained and lost."""

@@ -226,7 +226,8 @@ def diff_command(
     = Basemap.osm,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
-    """Show what changed between two dates: places gained and lost, km2 and population per actor.
+    """Show what changed between two dates: places gained and lost, km2 and population per actor
+    (a map with -o diff.html, a figure with -o diff.png/.svg/.pdf, the table with --format csv).
 
     Example: frontlines diff 2016-01-01 2017-01-01 -o diff.html
     """
@@ -238,7 +239,14 @@ def diff_command(
         text += "\n" + changed.drop(columns="geometry").to_csv(index=False, lineterminator="\n")
         _emit(text, output, atlas)
         return
-    _write_page(atlas.diff_map(date_a, date_b, basemap=basemap.value), output or Path("diff.html"), atlas)
+    output = output or Path("diff.html")
+    if output.suffix.lower() in (".png", ".svg", ".pdf"):
+        from .render.figures import save_figure
+
+        save_figure(atlas.plot_diff(date_a, date_b), output, protect=_inputs(atlas))
+        typer.echo(f"wrote {output}", err=True)
+        return
+    _write_page(atlas.diff_map(date_a, date_b, basemap=basemap.value), output, atlas)
 
 
 class ExportFormat(str, Enum):

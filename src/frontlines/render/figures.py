@@ -112,3 +112,50 @@ def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, 
     fig.text(0.01, 0.005, "Each place's controller is rebuilt from sourced events (frontlines). " + ATTRIBUTION,
              fontsize=6.5, color="#555555", wrap=True)
     return fig
+
+
+def diff_figure(model, ground, changed, table, date_a: pd.Timestamp, date_b: pd.Timestamp, *,
+                size=A4_LANDSCAPE) -> Figure:
+    """A static change map: ground gained (filled) and lost (hatched) per actor, the places that changed
+    hands (in the new controller's colour), and a table of km² gained and lost, in the house style."""
+    import geopandas as gpd
+
+    from .._paths import bundled
+
+    colours = dict(zip(model.actors["actor"], model.actors["colour"], strict=True))
+    countries = gpd.read_file(bundled("geo/countries.geojson"))
+    fig, (ax, side) = plt.subplots(1, 2, figsize=size, layout="constrained", width_ratios=[2.2, 1])
+    ax.set_facecolor("#cfe3f0")
+    countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
+    for (actor, change), part in ground.groupby(["actor", "change"]):
+        colour = colours.get(actor, "#7F7F7F")
+        if change == "gained":
+            part.plot(ax=ax, color=colour, alpha=0.45, linewidth=0)
+        else:
+            part.plot(ax=ax, facecolor="none", edgecolor=colour, hatch="////", linewidth=0.6)
+    moved = changed[changed["from"].astype(str) != changed["to"].astype(str)]
+    for actor, part in moved.groupby(moved["to"].astype(str)):
+        part.plot(ax=ax, color=colours.get(actor, "#ffffff"), edgecolor="#333333", markersize=18, linewidth=0.5)
+    xmin, ymin, xmax, ymax = countries[countries["country"].isin(["SY", "IQ"])].total_bounds
+    ax.set_xlim(xmin - 0.3, xmax + 0.3)
+    ax.set_ylim(ymin - 0.3, ymax + 0.3)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title(f"Changes from {date_a:%-d %B %Y} to {date_b:%-d %B %Y}", fontsize=13, loc="left")
+    rows = table[~table["actor"].isin(["unknown", "contested band"])]
+    side.axis("off")
+    cells = [[a, f"{g:+,.0f}", f"{p:+,.0f}"] for a, g, p in
+             zip(rows["actor"], rows["area_change_km2"], rows["population_change"], strict=True)]
+    if cells:
+        drawn = side.table(cellText=cells, colLabels=["actor", "km² change", "population"], loc="upper center",
+                           colLoc="left", cellLoc="left", colWidths=[0.56, 0.22, 0.26])
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(8)
+        drawn.scale(1, 1.3)
+    side.text(0, 0.02, "Filled: ground gained; hatched: ground lost; dots: places that changed hands, in the new\n"
+              "controller's colour. Areas are estimates (frontlines.territory).", fontsize=7, color="#444444",
+              transform=side.transAxes)
+    fig.text(0.01, 0.005, ATTRIBUTION, fontsize=6.5, color="#555555", wrap=True)
+    return fig
