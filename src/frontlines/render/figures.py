@@ -75,6 +75,7 @@ def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, 
     ax.set_facecolor("#cfe3f0")
     countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
     governorates.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.3, linestyle=(0, (4, 3)))
+    gpd.read_file(bundled("geo/rivers.geojson")).plot(ax=ax, color="#5b9bd5", linewidth=0.9)
     if territory is not None:
         shaded = territory[(territory["actor"] != "unknown") & ~territory.geometry.is_empty]
         for actor, part in shaded.groupby("actor"):

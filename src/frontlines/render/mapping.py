@@ -103,6 +103,10 @@ def _add_boundaries(m: folium.Map, *, filled: bool) -> None:
         tooltip=None,
     ).add_to(m)
     folium.GeoJson(
+        _boundaries("rivers"), name="Rivers", control=False,
+        style_function=lambda f: {"color": "#5b9bd5", "weight": 1.4, "opacity": 0.9, "interactive": False},
+    ).add_to(m)
+    folium.GeoJson(
         governorates, name="Governorates", overlay=True, control=True,
         style_function=lambda f: {"color": "#9a9a9a", "weight": 0.6, "fillOpacity": 0.0, "dashArray": "4 3"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "country"], aliases=["Governorate", "Country"]),
