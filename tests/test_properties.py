@@ -24,7 +24,7 @@ tables = st.lists(event, min_size=1, max_size=25)
 def replay(events: list[tuple[int, str, str, str]], place: str, day: int) -> dict[str, str | None]:
     """The meaning of the kinds, one event at a time, in date then file order (the README's table)."""
     s = {"controller": None, "other": None, "attacker": None, "besieger": None}
-    for d, p, actor, kind in sorted((e for e in events if e[1] == place and e[0] <= day), key=lambda e: e[0]):
+    for _day, _place, actor, kind in sorted((e for e in events if e[1] == place and e[0] <= day), key=lambda e: e[0]):
         if kind in ("captured", "held"):
             s["controller"], s["other"] = actor, None
             if kind == "captured":
