@@ -14,6 +14,7 @@ from rapidfuzz import process
 from .errors import Problem
 
 LINE = "_line"  # column holding each row's line number in its file
+MAX_FIELD = 10_000  # longer cells are almost always an unclosed quote swallowing the rest of the file
 
 
 @dataclass
@@ -81,6 +82,11 @@ def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], requir
         return table
     frame = frame.apply(lambda s: s.str.strip())
     frame[LINE] = _line_numbers(frame)
+    for column in frame.columns.drop(LINE):
+        long = frame[column].str.len() > MAX_FIELD
+        for line in frame.loc[long, LINE]:
+            table.problem(line, column, f"the value is longer than {MAX_FIELD:,} characters",
+                          "is a quote left open? a field must end with the quote that opens it")
     for column in columns:
         if column not in frame:
             frame[column] = ""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
 
 from ._dates import parse_dates
 from ._names import NameIndex
+from ._paths import bundled
 from ._read import LINE, RawTable, read_table
 from ._schema import (
     ACTOR_COLUMNS,
@@ -66,10 +69,39 @@ def read_places(path: Source) -> RawTable:
     for line, pid in zip(frame.loc[duplicated, LINE], frame.loc[duplicated, "place_id"], strict=True):
         table.problem(line, "place_id", f"duplicate id '{pid}' (first at line {first_line[pid]})",
                       "give every place its own id")
+    _check_countries(table)
     parent_unknown = frame["parent"].ne("") & ~frame["parent"].isin(frame["place_id"])
     table.problems_at(parent_unknown, "parent", "parent '{value}' is not a place_id in this table",
                       "use the place_id of the containing place")
     return table
+
+
+COUNTRY_TOLERANCE_KM = 6.0  # the bundled boundaries are simplified; the Golan lies in Israel's polygon
+
+
+def _check_countries(table: RawTable) -> None:
+    """Places with coordinates outside their country (when the bundled boundaries know it), and swapped lat/lon."""
+    frame = table.frame
+    countries = _countries()
+    usable = frame["country"].isin(countries.index) & frame["lat"].between(-90, 90) & frame["lon"].between(-180, 180)
+    if not usable.any():
+        return
+    rows = frame[usable]
+    own = gpd.GeoSeries(countries.geometry.reindex(rows["country"]).to_numpy(), crs=countries.crs)
+    points = gpd.GeoSeries(gpd.points_from_xy(rows["lon"], rows["lat"]), crs=4326).to_crs(countries.crs)
+    swapped = gpd.GeoSeries(gpd.points_from_xy(rows["lat"], rows["lon"]), crs=4326).to_crs(countries.crs)
+    far = points.distance(own).to_numpy() > COUNTRY_TOLERANCE_KM * 1000
+    swap_fits = swapped.distance(own).to_numpy() <= COUNTRY_TOLERANCE_KM * 1000
+    for line, country, lat, lon, fits in zip(rows[LINE][far], rows["country"][far], rows["lat"][far],
+                                             rows["lon"][far], swap_fits[far], strict=True):
+        hint = "lat and lon look swapped" if fits else "check the coordinates and the country code"
+        table.problem(line, "lat", f"({lat}, {lon}) lies outside {country}", hint)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> gpd.GeoDataFrame:
+    frame = gpd.read_file(bundled("geo/countries.geojson"))
+    return frame.dissolve("country").to_crs(3857)
 
 
 def read_actors(path: Source) -> RawTable:
