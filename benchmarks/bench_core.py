@@ -88,6 +88,10 @@ def main() -> None:
     print("   sieges, contests and divided control, so it answers a simpler question)")
     print(f"map of {len(places):,} places                 {map_s:8.2f} s   {len(html.encode()) / 1e6:6.1f} MB"
           "   target < 15 MB")
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the whole run                {peak:8.0f} MB")
 
 
 if __name__ == "__main__":

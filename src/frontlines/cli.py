@@ -7,6 +7,7 @@ for, unwritable output). Errors are printed one line per problem, with no traceb
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -388,6 +389,8 @@ def main_options(
 
 
 def main() -> None:
+    # A terminated run unwinds normally, so a file being written is removed, never left half-written.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     app()
 
 
