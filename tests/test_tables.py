@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import frontlines as fl
@@ -133,3 +134,13 @@ def test_input_tables_are_not_modified(tmp_path):
     before = path.read_bytes()
     problems(path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("name", "place_id"), [("الرقة", "gn:172955"), ("Kobanî", "gn:172256"),
+                                                ("عين العرب", "gn:172256"), ("Dêrezor", "gn:170794")])
+def test_arabic_and_kurdish_names_resolve(atlas, name, place_id):
+    assert atlas.resolve(name) == place_id
+    events = pd.DataFrame({"date": ["2015-01-01"], "place": [name], "actor": ["داعش"], "kind": ["held"],
+                           "source": ["x"]})
+    loaded = fl.load(events=events)
+    assert loaded.events["place_id"].tolist() == [place_id]

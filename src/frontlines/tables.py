@@ -57,8 +57,11 @@ def read_places(path: Source) -> RawTable:
         value = pd.to_numeric(frame[column], errors="coerce")
         table.problems_at(value.isna() & frame[column].ne(""), column, "'{value}' is not a number",
                           "write decimal degrees, e.g. 35.95")
-        table.problems_at((value < low) | (value > high), column, f"{{value}} is outside {low}..{high}",
-                          "are lat and lon swapped?")
+        projected = value.abs() > 1000
+        table.problems_at(projected, column, f"{{value}} is outside {low}..{high}",
+                          "this looks like projected coordinates in metres: give WGS84 degrees (EPSG:4326)")
+        table.problems_at(((value < low) | (value > high)) & ~projected, column,
+                          f"{{value}} is outside {low}..{high}", "are lat and lon swapped?")
         frame[column] = value
     population = pd.to_numeric(frame["population"].str.replace(",", ""), errors="coerce")
     table.problems_at(population.isna() & frame["population"].ne(""), "population", "'{value}' is not a number",
