@@ -29,7 +29,7 @@ def synthetic(n_events: int, n_places: int, seed: int = 1) -> tuple[pd.DataFrame
         "place_id": [f"p{i}" for i in range(n_places)],
         "name": [f"Place {i}" for i in range(n_places)],
         "lat": rng.uniform(32.5, 37.0, n_places).round(5), "lon": rng.uniform(36.0, 46.0, n_places).round(5),
-        "kind": "village", "country": "SY", "population": rng.integers(100, 200_000, n_places),
+        "kind": "village", "country": "", "population": rng.integers(100, 200_000, n_places),
     })
     actors = fl.load().actors[["actor", "colour", "aliases", "side"]]
     days = pd.date_range("2013-01-01", "2019-12-31").strftime("%Y-%m-%d").to_numpy()

@@ -12,21 +12,29 @@ from __future__ import annotations
 import argparse
 import time
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 import frontlines as fl
+from frontlines._paths import bundled
 from frontlines.territory import TerritoryEstimator
 
 
 def synthetic(n_places: int, seed: int = 5) -> fl.Atlas:
     rng = np.random.default_rng(seed)
+    # Random points on the land of Syria and Iraq, each with the country it falls in.
+    countries = gpd.read_file(bundled("geo/countries.geojson"))
+    countries = countries[countries["country"].isin(["SY", "IQ"])]
+    lat, lon = rng.uniform(29.0, 37.5, 4 * n_places), rng.uniform(35.5, 48.5, 4 * n_places)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    inside = gpd.sjoin(points, countries[["country", "geometry"]], predicate="within").head(n_places)
     places = pd.DataFrame({
-        "place_id": [f"p{i}" for i in range(n_places)], "name": [f"Place {i}" for i in range(n_places)],
-        "lat": rng.uniform(32.5, 37.0, n_places).round(4), "lon": rng.uniform(36.5, 45.5, n_places).round(4),
-        "country": np.where(rng.random(n_places) < 0.5, "SY", "IQ"),
-        "population": rng.integers(100, 100_000, n_places),
+        "place_id": [f"p{i}" for i in range(len(inside))], "name": [f"Place {i}" for i in range(len(inside))],
+        "lat": inside.geometry.y.round(4).to_numpy(), "lon": inside.geometry.x.round(4).to_numpy(),
+        "country": inside["country"].to_numpy(), "population": rng.integers(100, 100_000, len(inside)),
     })
+    n_places = len(places)
     actors = fl.load().actors[["actor", "colour"]]
     names = actors["actor"].to_numpy()[:6]
     first = pd.DataFrame({"date": "2015-01-01", "place": places["place_id"],

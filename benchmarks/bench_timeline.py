@@ -78,7 +78,7 @@ def synthetic(n_places: int, n_changes: int, n_days: int, seed: int = 3):
     places = pd.DataFrame({
         "place_id": [f"p{i}" for i in range(n_places)], "name": [f"Place {i}" for i in range(n_places)],
         "lat": rng.uniform(32.5, 37.0, n_places).round(4), "lon": rng.uniform(36.0, 46.0, n_places).round(4),
-        "kind": "village", "country": "SY",
+        "kind": "village", "country": "",
     })
     actors = fl.load().actors[["actor", "colour"]]
     names = actors["actor"].to_numpy()[:8]

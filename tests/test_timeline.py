@@ -120,3 +120,19 @@ def test_popup_lists_only_events_up_to_the_slider(open_page, timeline_file, atla
     text = page.inner_text(".frontlines-popup")
     assert "2015-05-21" in text and "2016-03-27" not in text
     assert page.locator(".frontlines-popup a").count() >= 2
+
+
+@pytest.mark.browser
+def test_territory_cells_follow_the_slider(open_page, atlas, tmp_path):
+    path = tmp_path / "territory.html"
+    atlas.timeline("2015-01-01", "2017-12-31", freq="W", basemap="none", territory=True).save(str(path))
+    run = open_page(path, hash_="#2015-06-04")
+    page = run.page
+    page.wait_for_selector(".frontlines-legend-row")
+    index = int(np.flatnonzero(atlas.places["name"].to_numpy() == "Palmyra")[0])
+    colours = dict(zip(atlas.actors["actor"], atlas.actors["colour"], strict=True))
+    assert page.evaluate(f"frontlines.timelines[0].cells[{index}].options.fillColor") == colours["Islamic State"]
+    page.evaluate("location.hash = '#2016-06-02'")
+    page.wait_for_function("document.querySelector('.frontlines-timeline-label').textContent === '2016-06-02'")
+    assert page.evaluate(f"frontlines.timelines[0].cells[{index}].options.fillColor") == colours["Syrian government"]
+    assert run.page_errors == [] and run.console_errors == []

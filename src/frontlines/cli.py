@@ -168,6 +168,7 @@ def timeline_command(
     offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
     hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Leave out places never held by "
                                                 "anyone known.")] = False,
+    territory: Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")] = False,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Write one self-contained HTML file that plays control through time.
@@ -176,7 +177,7 @@ def timeline_command(
     """
     atlas = _load(events, places, actors)
     m = atlas.timeline(start, end, freq.value, initial=initial, basemap=basemap.value, offline=offline,
-                       show_unknown=not hide_unknown, progress=progress)
+                       show_unknown=not hide_unknown, territory=territory, progress=progress)
     _write_page(m, output, atlas)
 
 

@@ -71,6 +71,30 @@ def timeline_payload(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq:
     }
 
 
+def territory_cells(model: Model, keep: np.ndarray, record_place: np.ndarray, record_controller: np.ndarray
+                    ) -> dict:
+    """The territory cells of the places known at some time in the timeline, as GeoJSON in EPSG:4326.
+
+    The page shades each cell in its place's current controller's colour, so the territory follows the slider
+    with the same restyling as the markers. (The cells come from every place known in the window; the date
+    map's estimate uses only the places known on its date.)"""
+    import geopandas as gpd
+    import shapely
+
+    from ..territory import EQUAL_AREA, TerritoryEstimator
+
+    estimator = TerritoryEstimator(model)
+    known = np.zeros(len(model.places), dtype=bool)
+    known[keep[np.unique(record_place[record_controller != NONE])]] = True
+    cells = estimator.cells_for(known & estimator.in_scope)
+    position = np.full(len(model.places), -1)
+    position[keep] = np.arange(len(keep))
+    frame = gpd.GeoDataFrame({"i": position[cells.places]}, geometry=cells.mid, crs=EQUAL_AREA)
+    frame = frame[~frame.geometry.is_empty].to_crs(4326)
+    frame["geometry"] = shapely.set_precision(frame.geometry.simplify(0.01).to_numpy(), 0.0001)
+    return frame.__geo_interface__
+
+
 def timeline_map(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str = "D",
                  options: TimelineOptions | None = None, *, initial: pd.Timestamp | None = None,
                  progress=None) -> folium.Map:
@@ -85,6 +109,9 @@ def timeline_map(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str
     Library(timeline=True).add_to(m)
     payload = timeline_payload(model, start, end, freq, keep=keep, popup_events=options.popup_events,
                                progress=progress)
+    if options.territory:
+        payload["cells"] = territory_cells(model, keep, np.asarray(payload["changes"]["place"]),
+                                           np.asarray(payload["changes"]["controller"]))
     groups = actor_groups(model, counts=None)
     for group in groups:
         group.add_to(m)

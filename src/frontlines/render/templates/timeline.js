@@ -38,13 +38,29 @@
     var frames = data.frames.days, renderer = L.canvas({padding: 0.3});
     var unknownGroup = groups[groups.length - 1];
     var current = new Int32Array(n).fill(-1), markers = new Array(n), holder = new Array(n);
-    var self = {frame: -1, day: null, playing: false, stepTimes: [], data: data, markers: markers};
+    var cells = new Array(n);
+    var self = {frame: -1, day: null, playing: false, stepTimes: [], data: data, markers: markers, cells: cells};
     FIELDS.forEach(function (f) { data.places[f] = new Array(n); });
+
+    // Territory cells (optional): shaded in the place's controller's colour, restyled with the place.
+    if (data.cells) {
+      L.geoJSON(data.cells, {
+        renderer: renderer, interactive: false,
+        style: function () { return {weight: 0, fillOpacity: 0}; },
+        onEachFeature: function (feature, layer) { cells[feature.properties.i] = layer; }
+      }).addTo(map);
+    }
+    function shadeCell(i) {
+      if (!cells[i]) { return; }
+      var c = data.places.controller[i];
+      cells[i].setStyle({fillColor: c >= 0 ? data.actors[c].colour : "#ffffff", fillOpacity: c >= 0 ? 0.22 : 0});
+    }
 
     function apply(i, r) {
       var wasPlain = markers[i] && fl.isPlain(data, i);
       FIELDS.forEach(function (f) { data.places[f][i] = ch[f][r]; });
       current[i] = r;
+      shadeCell(i);
       var c = data.places.controller[i], group = c >= 0 ? groups[c] : unknownGroup;
       if (wasPlain && fl.isPlain(data, i)) {
         // Restyle the circle in place; move it only if its controller's layer changed.
