@@ -106,3 +106,15 @@ def test_diff_figure(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Changes from 1 January 2016 to 1 January 2017" in text and "Islamic State" in text
     assert "GeoNames" in text
+
+
+def test_territory_and_changes_layers_in_other_formats(tmp_path):
+    out = tmp_path / "territory.geojson"
+    assert run("export", "2016-07-04", "--format", "geojson", "--layer", "territory", "-o", str(out)).returncode == 0
+    territory = pyogrio.read_dataframe(out)
+    assert "Islamic State" in set(territory["actor"]) and territory.geom_type.isin(["MultiPolygon", "Polygon"]).all()
+    out = tmp_path / "changes.csv"
+    assert run("export", "2017-01-01", "--format", "csv", "--layer", "changes", "--since", "2016-01-01",
+               "-o", str(out)).returncode == 0
+    changes = pyogrio.read_dataframe(out)
+    assert "Palmyra" in set(changes["name"])

@@ -258,6 +258,12 @@ class ExportFormat(str, Enum):
     parquet = "parquet"
 
 
+class ExportLayer(str, Enum):
+    places = "places"
+    territory = "territory"
+    changes = "changes"
+
+
 @app.command("export")
 @handles_errors
 def export_command(
@@ -267,6 +273,8 @@ def export_command(
                                               "changes), or geojson, csv, parquet (places).")] = ExportFormat.gpkg,
     since: Annotated[str | None, typer.Option(help="Start of the changes layer; default: a year before DATE.")]
     = None,
+    layer: Annotated[ExportLayer, typer.Option(help="The layer for geojson, csv and parquet (a GeoPackage holds "
+                                                "all three).")] = None,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Export control on DATE for GIS: places, estimated territory and changes, with attribution.
@@ -277,16 +285,15 @@ def export_command(
 
     from .export import export_layers
 
-    atlas = _load(events, places, actors)
-    places_layer = atlas.control_at(date)
-    layers = {"places": places_layer}
-    if fmt is ExportFormat.gpkg:
-        from ._dates import parse_query_date
+    from ._dates import parse_query_date
 
-        when = parse_query_date(date)
-        start = parse_query_date(since) if since else when - pd.DateOffset(years=1)
-        layers["territory"] = atlas.territory(when)
-        layers["changes"] = atlas.changes(start, when)
+    atlas = _load(events, places, actors)
+    when = parse_query_date(date)
+    start = parse_query_date(since) if since else when - pd.DateOffset(years=1)
+    build = {"places": lambda: atlas.control_at(when), "territory": lambda: atlas.territory(when),
+             "changes": lambda: atlas.changes(start, when)}
+    wanted = list(build) if fmt is ExportFormat.gpkg else [(layer or ExportLayer.places).value]
+    layers = {name: build[name]() for name in wanted}
     export_layers(layers, output, fmt.value, protect=_inputs(atlas), description=f"control on {date}")
     typer.echo(f"wrote {output}", err=True)
 

@@ -29,8 +29,8 @@ def _plain(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def export_layers(layers: dict[str, gpd.GeoDataFrame], path: Path, fmt: str, *, protect: tuple[Path, ...] = (),
                   description: str = "") -> None:
-    """Write ``layers`` to ``path`` atomically. GeoPackage holds every layer; the other formats hold the first
-    (places). Attribution goes into the file's metadata where the format allows."""
+    """Write ``layers`` to ``path`` atomically. GeoPackage holds every layer; the other formats hold the first.
+    Attribution goes into the file's metadata where the format allows."""
     if fmt not in FORMATS:
         raise ValueError(f"`format` was {fmt!r} but is expected to be in {list(FORMATS)}")
     metadata = {"attribution": ATTRIBUTION, "description": description}
@@ -49,7 +49,10 @@ def export_layers(layers: dict[str, gpd.GeoDataFrame], path: Path, fmt: str, *, 
                                         layer_options={"DESCRIPTION": f"{description}. {ATTRIBUTION}"})
             elif fmt == "csv":
                 table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-                table["lon"], table["lat"] = frame.geometry.x.round(5), frame.geometry.y.round(5)
+                if (frame.geom_type == "Point").all():
+                    table["lon"], table["lat"] = frame.geometry.x.round(5), frame.geometry.y.round(5)
+                else:
+                    table["wkt"] = frame.geometry.to_wkt()
                 table.to_csv(target, index=False, lineterminator="\n")
             else:
                 frame.attrs = {}
