@@ -283,9 +283,8 @@ def export_command(
     """
     import pandas as pd
 
-    from .export import export_layers
-
     from ._dates import parse_query_date
+    from .export import export_layers
 
     atlas = _load(events, places, actors)
     when = parse_query_date(date)
