@@ -379,6 +379,29 @@ def validate_command(
         typer.echo(coverage(m).to_text())
 
 
+import_app = typer.Typer(help="Turn other shapes of control data into a frontlines events table.",
+                         no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("snapshots")
+@handles_errors
+def import_snapshots(
+    table: Annotated[Path, typer.Argument(help="CSV of observations: date, place, actor[, source, url].")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Events CSV to write.")] = Path("events.csv"),
+    source: Annotated[str, typer.Option(help="Source for rows without one.")] = "",
+) -> None:
+    """Compress daily or monthly (date, place, actor) snapshots into change events.
+
+    Example: frontlines import snapshots daily_control.csv --source "My monitoring team" -o events.csv
+    """
+    from .importers import snapshots_to_events
+
+    events = snapshots_to_events(table, source=source)
+    write_text_atomic(output, events.to_csv(index=False, lineterminator="\n"), protect=(table,))
+    typer.echo(f"wrote {output}: {len(events)} events from the snapshots", err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"frontlines {__version__}")
