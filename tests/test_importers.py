@@ -48,3 +48,46 @@ def test_import_snapshots_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(pd.read_csv(out)) == 2
     assert run("import", "snapshots", str(path), "--source", "x", "-o", str(path)).returncode == 2  # not over input
+
+
+MODULE = '''-- a detailed map module in the Wikipedia style, written for this test
+return {
+  name = "Syrian Civil War detailed map",
+  marks = {
+    { lat = 35.9528, long = 39.0079, mark = "Map-dot-black.svg", marksize = 7, label = "[[Raqqa|Ar-Raqqah]]", link = "Raqqa" },
+    { lat = 36.5280, long = 37.9547, mark = "Map-dot-yellow.svg", label = "Manbij", link = "Manbij" },
+    { lat = 35.3359, long = 40.1408, mark = "Map-dot-red-contested.svg", label = "Deir ez-Zor", link = "Deir ez-Zor" },
+    { lat = 34.1000, long = 38.5000, mark = "Map-dot-green.svg", label = "Some Desert Post", link = "" },
+    { lat = 36.2021, long = 37.1343, mark = "Map-dot-red-green.svg", label = "Aleppo", link = "Aleppo" },
+    { lat = 36.0, long = 38.0, mark = "Tank-icon.svg", label = "Unknown symbol" },
+    { mark = "Map-dot-red.svg", label = "No coordinates" },
+  }
+}
+'''
+
+
+def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
+    module = tmp_path / "module.lua"
+    module.write_text(MODULE, encoding="utf-8")
+    out, new = tmp_path / "events.csv", tmp_path / "new_places.csv"
+    result = run("import", "wikipedia-module", str(module), "--date", "2016-09-01", "-o", str(out),
+                 "--places-out", str(new))
+    assert result.returncode == 0, result.stderr
+    events = pd.read_csv(out, keep_default_na=False)
+    assert events.set_index("place").loc["gn:172955", "actor"] == "Islamic State"
+    assert events.set_index("place").loc["gn:167357", "actor"] == "SDF"
+    deir = events[events["place"] == "gn:170794"].iloc[0]
+    assert (deir["actor"], deir["kind"]) == ("Syrian government", "held") and "contested" in deir["notes"]
+    aleppo = events[events["place"] == "gn:170063"]
+    assert aleppo[["actor", "kind"]].values.tolist() == [["Syrian government", "held"],
+                                                          ["Syrian rebels", "holds_part"]]
+    added = pd.read_csv(new, keep_default_na=False)
+    assert added["name"].tolist() == ["Some Desert Post"]
+    assert "Tank-icon.svg" in result.stderr and "without lat/long" in result.stderr
+    assert "5 marks imported (6 events), 2 reported" in result.stderr and "Warning" not in result.stderr
+    # The imported observations render as a date map with the bundled data plus the new places.
+    places = pd.concat([pd.read_csv(DATA.parents[1] / "data" / "geo" / "places.csv", dtype=str,
+                                    keep_default_na=False), added.astype(str)], ignore_index=True)
+    atlas = fl.load(events=events, places=places)
+    assert atlas.control_at("2016-09-02", places=["Manbij"]).iloc[0]["controller"] == "SDF"
+    atlas.map("2016-09-02", basemap="none").save(str(tmp_path / "map.html"))

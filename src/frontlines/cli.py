@@ -402,6 +402,50 @@ def import_snapshots(
     typer.echo(f"wrote {output}: {len(events)} events from the snapshots", err=True)
 
 
+@import_app.command("wikipedia-module")
+@handles_errors
+def import_wikipedia_module(
+    module: Annotated[Path, typer.Argument(help="Lua source of a Wikipedia detailed-map module.")],
+    date: Annotated[str, typer.Option("--date", help="Date of the module's revision, YYYY-MM-DD.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Events CSV to write.")] = Path("events.csv"),
+    places_out: Annotated[Path | None, typer.Option("--places-out", help="CSV of marks not in the gazetteer "
+                                                    "(places to add).")] = None,
+    marks: Annotated[Path | None, typer.Option("--marks", help="Mark table (pattern,actor,status); default: "
+                                               "the bundled one.")] = None,
+    places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Turn the marks of a Wikipedia detailed-map module into observations at DATE; every mark is imported or
+    reported.
+
+    Example: frontlines import wikipedia-module Syria_map.lua --date 2016-01-01 -o events.csv --places-out new.csv
+    """
+    import pandas as pd
+
+    from ._dates import parse_query_date
+    from ._paths import bundled
+    from .importers import module_to_events
+    from .tables import read_actors, read_places
+
+    parse_query_date(date)
+    place_table = read_places(places or bundled("geo/places.csv"))
+    actor_table = read_actors(actors or bundled("actors.csv"))
+    if place_table.problems or actor_table.problems:
+        raise TableError([*place_table.problems, *actor_table.problems])
+    from .tables import place_index
+
+    mapping = pd.read_csv(marks or bundled("wikipedia_marks.csv"), dtype=str, keep_default_na=False)
+    events, new_places, report = module_to_events(module, date, places=place_table.frame,
+                                                  place_index=place_index(place_table.frame), mapping=mapping)
+    write_text_atomic(output, events.to_csv(index=False, lineterminator="\n"), protect=(module,))
+    if places_out is not None:
+        write_text_atomic(places_out, new_places.to_csv(index=False, lineterminator="\n"), protect=(module,))
+    for line in report:
+        typer.echo(f"skipped: {line}", err=True)
+    typer.echo(f"wrote {output}: {events.attrs['marks_imported']} marks imported ({len(events)} events), "
+               f"{len(report)} reported, "
+               f"{len(new_places)} not in the gazetteer", err=True)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"frontlines {__version__}")
