@@ -54,7 +54,8 @@ MODULE = '''-- a detailed map module in the Wikipedia style, written for this te
 return {
   name = "Syrian Civil War detailed map",
   marks = {
-    { lat = 35.9528, long = 39.0079, mark = "Map-dot-black.svg", marksize = 7, label = "[[Raqqa|Ar-Raqqah]]", link = "Raqqa" },
+    { lat = 35.9528, long = 39.0079, mark = "Map-dot-black.svg", marksize = 7,
+      label = "[[Raqqa|Ar-Raqqah]]", link = "Raqqa" },
     { lat = 36.5280, long = 37.9547, mark = "Map-dot-yellow.svg", label = "Manbij", link = "Manbij" },
     { lat = 35.3359, long = 40.1408, mark = "Map-dot-red-contested.svg", label = "Deir ez-Zor", link = "Deir ez-Zor" },
     { lat = 34.1000, long = 38.5000, mark = "Map-dot-green.svg", label = "Some Desert Post", link = "" },
