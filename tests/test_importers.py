@@ -92,3 +92,41 @@ def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
     atlas = fl.load(events=events, places=places)
     assert atlas.control_at("2016-09-02", places=["Manbij"]).iloc[0]["controller"] == "SDF"
     atlas.map("2016-09-02", basemap="none").save(str(tmp_path / "map.html"))
+
+
+def test_acled_territory_events(tmp_path):
+    """A file written here in ACLED's format (no real ACLED rows may be shipped)."""
+    rows = [
+        {"event_date": "27 March 2016", "time_precision": "1", "event_type": "Strategic developments",
+         "sub_event_type": "Government regains territory", "actor1": "Islamic State (Iraq and the Levant)",
+         "actor2": "Military Forces of Syria (2000-)", "inter1": "2", "inter2": "1", "location": "Tadmur",
+         "latitude": "34.5601", "longitude": "38.2674", "geo_precision": "1", "source": "Test wire",
+         "notes": "Regime forces regained control of the town."},
+        {"event_date": "2016-08-12", "time_precision": "2", "event_type": "Strategic developments",
+         "sub_event_type": "Non-state actor overtakes territory", "actor1": "QSD: Syrian Democratic Forces",
+         "actor2": "Islamic State (Iraq and the Levant)", "inter1": "Rebel group", "inter2": "Rebel group",
+         "location": "Manbij", "latitude": "36.5281", "longitude": "37.9549", "geo_precision": "1",
+         "source": "Test monitor", "notes": "SDF took full control."},
+        {"event_date": "2016-08-13", "time_precision": "3", "event_type": "Strategic developments",
+         "sub_event_type": "Non-violent transfer of territory", "actor1": "Syrian rebels", "actor2": "SDF",
+         "inter1": "2", "inter2": "2", "location": "Nowhere Village", "latitude": "36.0", "longitude": "41.9",
+         "geo_precision": "2", "source": "Test", "notes": "The village was handed over to SDF."},
+        {"event_date": "2016-08-14", "time_precision": "1", "event_type": "Battles", "sub_event_type": "Armed clash",
+         "actor1": "X", "actor2": "Y", "inter1": "1", "inter2": "2", "location": "Raqqa", "latitude": "35.95",
+         "longitude": "39.0", "geo_precision": "1", "source": "Test", "notes": "Clash."},
+    ]
+    path = tmp_path / "acled.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out, new = tmp_path / "events.csv", tmp_path / "new.csv"
+    result = run("import", "acled", str(path), "-o", str(out), "--places-out", str(new))
+    assert result.returncode == 0, result.stderr
+    events = pd.read_csv(out, keep_default_na=False)
+    assert len(events) == 3  # the battle row is not a territory event
+    palmyra, manbij, village = events.to_dict("records")
+    assert (palmyra["place"], palmyra["actor"], palmyra["date"]) == ("gn:163808", "Military Forces of Syria (2000-)",
+                                                                      "2016-03-27")
+    assert "winner inferred" in palmyra["notes"] and palmyra["confidence"] == "claimed"
+    assert (manbij["place"], manbij["actor"]) == ("gn:167357", "SDF") and "within a week" in manbij["notes"]
+    assert (village["actor"], village["date"]) == ("SDF", "2016-08") and village["place"].startswith("acled:")
+    assert "actor 'Military Forces of Syria (2000-)' is not in the actors table" in result.stderr
+    assert pd.read_csv(new)["name"].tolist() == ["Nowhere Village"]

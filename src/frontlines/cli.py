@@ -402,6 +402,38 @@ def import_snapshots(
     typer.echo(f"wrote {output}: {len(events)} events from the snapshots", err=True)
 
 
+@import_app.command("acled")
+@handles_errors
+def import_acled(
+    export: Annotated[Path, typer.Argument(help="An ACLED export (CSV).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Events CSV to write.")] = Path("events.csv"),
+    places_out: Annotated[Path | None, typer.Option("--places-out", help="CSV of locations not in the "
+                                                    "gazetteer.")] = None,
+    places: PlacesOpt = None, actors: ActorsOpt = None,
+) -> None:
+    """Turn ACLED's territory events into frontlines events (winners inferred and flagged).
+
+    Example: frontlines import acled acled_syria.csv -o events.csv --places-out new_places.csv
+    """
+    from ._paths import bundled
+    from .importers import acled_to_events
+    from .tables import actor_index, place_index, read_actors, read_places
+
+    place_table = read_places(places or bundled("geo/places.csv"))
+    actor_table = read_actors(actors or bundled("actors.csv"))
+    if place_table.problems or actor_table.problems:
+        raise TableError([*place_table.problems, *actor_table.problems])
+    events, new_places, report = acled_to_events(export, places=place_table.frame,
+                                                 place_index=place_index(place_table.frame),
+                                                 actor_index=actor_index(actor_table.frame))
+    write_text_atomic(output, events.to_csv(index=False, lineterminator="\n"), protect=(export,))
+    if places_out is not None:
+        write_text_atomic(places_out, new_places.to_csv(index=False, lineterminator="\n"), protect=(export,))
+    for line in report:
+        typer.echo(f"note: {line}", err=True)
+    typer.echo(f"wrote {output}: {len(events)} territory events, {len(new_places)} new places", err=True)
+
+
 @import_app.command("wikipedia-module")
 @handles_errors
 def import_wikipedia_module(

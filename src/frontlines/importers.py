@@ -171,3 +171,86 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     # the notes rather than inventing the other party.
     events.attrs["marks_imported"] = len(marks)
     return events, new_places, report
+
+
+# -- ACLED ----------------------------------------------------------------------------------------------------
+ACLED_TERRITORY = ("Government regains territory", "Non-state actor overtakes territory",
+                   "Non-violent transfer of territory")
+ACLED_COLUMNS = ("event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "inter1",
+                 "inter2", "location", "latitude", "longitude", "geo_precision", "source", "notes")
+STATE_INTER = {"1", "state forces"}  # old exports number the actor types, new ones name them
+
+
+def acled_to_events(path, *, places: pd.DataFrame, place_index, actor_index, max_km: float = 10.0
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Territory events of an ACLED export as frontlines events, new places, and a report.
+
+    Actor order in ACLED carries no meaning, so the winner is read from the sub-event type (the state actor
+    for "Government regains territory", the non-state one for "Non-state actor overtakes territory") or, for
+    transfers, from the notes (the actor named after "to" or before "took"); every winner read this way is
+    flagged as inferred. ``time_precision`` 1 keeps the day, 2 the day with a note (within a week), 3 the month;
+    ``geo_precision`` goes into the notes as the match quality.
+    """
+    import geopandas as gpd
+
+    table = read_table(path, ACLED_COLUMNS, ("event_date", "sub_event_type", "actor1", "location", "latitude",
+                                             "longitude"))
+    if table.problems:
+        raise TableError(table.problems)
+    frame = table.frame[table.frame["sub_event_type"].isin(ACLED_TERRITORY)].reset_index(drop=True)
+    report = [f"{table.name}: {len(table.frame) - len(frame)} rows are not territory events and were skipped"]
+    dates = pd.to_datetime(frame["event_date"], errors="coerce", format="mixed", dayfirst=True)
+    bad = dates.isna()
+    report += [f"{table.name}:{line}: unreadable event_date '{d}' skipped"
+               for line, d in zip(frame.loc[bad, LINE], frame.loc[bad, "event_date"], strict=True)]
+    frame, dates = frame[~bad].reset_index(drop=True), dates[~bad].reset_index(drop=True)
+    state1 = frame["inter1"].str.lower().isin(STATE_INTER)
+    state2 = frame["inter2"].str.lower().isin(STATE_INTER)
+    sub = frame["sub_event_type"]
+    winner = np.select(
+        [sub.eq(ACLED_TERRITORY[0]) & state2 & ~state1, sub.eq(ACLED_TERRITORY[0]),
+         sub.eq(ACLED_TERRITORY[1]) & state1 & frame["actor2"].ne(""), sub.eq(ACLED_TERRITORY[1])],
+        [frame["actor2"], frame["actor1"], frame["actor2"], frame["actor1"]], "")
+    transfer = sub.eq(ACLED_TERRITORY[2]).to_numpy()
+    # Transfers: the actor whose name the notes give as receiving the ground.
+    named2 = frame.apply(lambda r: bool(r["actor2"]) and (f"to {r['actor2']}".lower() in r["notes"].lower()
+                                                          or f"{r['actor2']} took".lower() in r["notes"].lower()),
+                         axis=1).to_numpy(dtype=bool) if transfer.any() else np.zeros(len(frame), bool)
+    winner = np.where(transfer, np.where(named2, frame["actor2"], frame["actor1"]), winner)
+    inferred = np.where(transfer & ~named2, "winner inferred (actor1; the notes do not say who took over)",
+                        "winner inferred from the sub-event type" + np.where(transfer, " and the notes", ""))
+    # ACLED names ("QSD: Syrian Democratic Forces") resolve by alias, then fuzzily, once per distinct name.
+    resolved = {name: actor_index.resolve_one(name)[0] for name in pd.unique(winner)}
+    found_actor = pd.Series(winner).map(resolved).to_numpy()
+    actor = np.where(found_actor != "", found_actor, winner)
+    report += [f"{table.name}:{line}: actor '{a}' is not in the actors table; add it or an alias"
+               for line, a, ok in zip(frame[LINE], winner, found_actor != "", strict=True) if not ok]
+    # Places: by name near the coordinates, else the nearest gazetteer place within max_km, else new.
+    lat = pd.to_numeric(frame["latitude"], errors="coerce")
+    lon = pd.to_numeric(frame["longitude"], errors="coerce")
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(3857)
+    gazetteer = gpd.GeoDataFrame(places[["place_id"]], geometry=gpd.points_from_xy(places["lon"], places["lat"]),
+                                 crs=4326).to_crs(3857)
+    nearest = gpd.sjoin_nearest(gpd.GeoDataFrame(geometry=points), gazetteer, max_distance=max_km * 1000,
+                                distance_col="distance")
+    nearest = nearest[~nearest.index.duplicated()]
+    by_name = pd.Series(place_index.match(frame["location"]).id)
+    place = by_name.where(by_name.ne("") & nearest["place_id"].reindex(by_name.index).eq(by_name),
+                          nearest["place_id"].reindex(by_name.index)).fillna("")
+    new = place.eq("")
+    new_ids = "acled:" + frame["location"].str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
+    place[new] = new_ids[new]
+    new_places = pd.DataFrame({"place_id": new_ids[new], "name": frame["location"][new], "alt_names": "",
+                               "kind": "", "lat": lat[new], "lon": lon[new], "country": "", "governorate": "",
+                               "population": "", "parent": "", "source": "ACLED location (not in the gazetteer)",
+                               "url": ""}).drop_duplicates("place_id")
+    precision = frame["time_precision"].replace("", "1")
+    date_text = np.where(precision.eq("3"), dates.dt.strftime("%Y-%m"), dates.dt.strftime("%Y-%m-%d"))
+    notes = (frame["sub_event_type"] + "; " + inferred
+             + np.where(precision.eq("2"), "; date within a week (time_precision 2)", "")
+             + "; geo_precision " + frame["geo_precision"].replace("", "?")
+             + np.where(new, "; place added from ACLED", "") + ". " + frame["notes"].str.slice(0, 300))
+    events = pd.DataFrame({"date": date_text, "place": place, "actor": actor, "kind": "captured",
+                           "confidence": "claimed", "source": "ACLED: " + frame["source"], "url": "",
+                           "notes": notes})
+    return events, new_places, report
