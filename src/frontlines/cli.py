@@ -25,6 +25,16 @@ from .errors import FrontlinesError, OutputError, TableError, UnknownNameError
 DATA_ERROR, USAGE_ERROR = 1, 2
 
 
+class Basemap(str, Enum):
+    osm = "osm"
+    none = "none"
+
+
+BasemapOpt = Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")]
+TerritoryOpt = Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")]
+
+
 class ControlFormat(str, Enum):
     csv = "csv"
     json = "json"
@@ -36,9 +46,6 @@ class HistoryFormat(str, Enum):
     csv = "csv"
 
 
-class Basemap(str, Enum):
-    osm = "osm"
-    none = "none"
 
 app = typer.Typer(
     name="frontlines",
@@ -110,6 +117,16 @@ def _write_page(m, output: Path, atlas: Atlas) -> None:
     typer.echo(f"wrote {output} ({len(html.encode()) / 1e6:.1f} MB)", err=True)
 
 
+def _write_figure(fig, output: Path, atlas: Atlas) -> None:
+    from .render.figures import save_figure
+
+    save_figure(fig, output, protect=_inputs(atlas))
+    typer.echo(f"wrote {output}", err=True)
+
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
 def _emit(text: str, output: Path | None, atlas: Atlas) -> None:
     """Text to a file (atomically) or to stdout."""
     if output is None:
@@ -124,12 +141,11 @@ def map_command(
     date: Annotated[str, typer.Argument(help="Date to map, YYYY-MM-DD.")] = "2017-01-25",
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write: .html (interactive) or "
                                          ".png, .svg, .pdf (figure).")] = Path("map.html"),
-    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
-    = Basemap.osm,
-    offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
+    basemap: BasemapOpt = Basemap.osm,
+    offline: OfflineOpt = False,
     hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Do not draw places with no known "
                                                 "controller.")] = False,
-    territory: Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")] = False,
+    territory: TerritoryOpt = False,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Write an interactive HTML map of control on DATE, or a static figure (-o map.png, .svg or .pdf).
@@ -139,11 +155,8 @@ def map_command(
     from .render import MapOptions
 
     atlas = _load(events, places, actors)
-    if output.suffix.lower() in (".png", ".svg", ".pdf"):
-        from .render.figures import save_figure
-
-        save_figure(atlas.plot(date, territory=territory), output, protect=_inputs(atlas))
-        typer.echo(f"wrote {output}", err=True)
+    if output.suffix.lower() in FIGURE_SUFFIXES:
+        _write_figure(atlas.plot(date, territory=territory), output, atlas)
         return
     options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown, territory=territory)
     _write_page(atlas.map(date, **options.__dict__), output, atlas)
@@ -163,12 +176,11 @@ def timeline_command(
     end: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD; default: last event.")] = None,
     freq: Annotated[Frequency, typer.Option(help="One frame per day (D), week (W) or month (M).")] = Frequency.D,
     initial: Annotated[str | None, typer.Option(help="Date shown when the page opens.")] = None,
-    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
-    = Basemap.osm,
-    offline: Annotated[bool, typer.Option("--offline", help="Inline Leaflet; no network needed.")] = False,
+    basemap: BasemapOpt = Basemap.osm,
+    offline: OfflineOpt = False,
     hide_unknown: Annotated[bool, typer.Option("--hide-unknown", help="Leave out places never held by "
                                                 "anyone known.")] = False,
-    territory: Annotated[bool, typer.Option("--territory", help="Shade the estimated areas held.")] = False,
+    territory: TerritoryOpt = False,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Write one self-contained HTML file that plays control through time.
@@ -209,10 +221,10 @@ def stats_command(
     _emit(table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n"),
           output, atlas)
     if plot is not None:
-        from .render.figures import save_figure, stats_figure
+        from .render.figures import stats_figure
 
         colours = dict(zip(atlas.actors["actor"], atlas.actors["colour"], strict=True))
-        save_figure(stats_figure(table, colours), plot, protect=_inputs(atlas))
+        _write_figure(stats_figure(table, colours), plot, atlas)
 
 
 @app.command("diff")
@@ -224,8 +236,7 @@ def diff_command(
                                                  "stdout for csv.")] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="html: a map with the table; csv: the "
                                             "table alone.")] = DiffFormat.html,
-    basemap: Annotated[Basemap, typer.Option(help="osm (OpenStreetMap tiles) or none (offline vector basemap).")]
-    = Basemap.osm,
+    basemap: BasemapOpt = Basemap.osm,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:
     """Show what changed between two dates: places gained and lost, km2 and population per actor
@@ -242,11 +253,8 @@ def diff_command(
         _emit(text, output, atlas)
         return
     output = output or Path("diff.html")
-    if output.suffix.lower() in (".png", ".svg", ".pdf"):
-        from .render.figures import save_figure
-
-        save_figure(atlas.plot_diff(date_a, date_b), output, protect=_inputs(atlas))
-        typer.echo(f"wrote {output}", err=True)
+    if output.suffix.lower() in FIGURE_SUFFIXES:
+        _write_figure(atlas.plot_diff(date_a, date_b), output, atlas)
         return
     _write_page(atlas.diff_map(date_a, date_b, basemap=basemap.value), output, atlas)
 
