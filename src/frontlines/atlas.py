@@ -185,15 +185,17 @@ class Atlas:
         return pd.Timestamp(ev["start"].min()), pd.Timestamp(ev["end"].max()) - pd.Timedelta(days=1)
 
 
-def load(events: Source | None = None, places: Source | None = None, actors: Source | None = None) -> Atlas:
+def load(events: Source | None = None, places: Source | None = None, actors: Source | None = None, *,
+         engine: str = "pandas") -> Atlas:
     """Load event, place and actor tables (the bundled Syria-Iraq data by default) into an :class:`Atlas`.
 
-    Each table may be a CSV file or a DataFrame with the same columns. Raises
+    Each table may be a CSV file or a DataFrame with the same columns. ``engine="dask"`` builds the control
+    intervals on Dask (on the current ``distributed`` client, if any). Raises
     :class:`~frontlines.errors.TableError` listing every problem of every table at once.
     """
     given = {"events": events, "places": places, "actors": actors}
     defaults = {"events": "events.csv", "places": "geo/places.csv", "actors": "actors.csv"}
     tables = {name: bundled(defaults[name]) if value is None else
               value if isinstance(value, pd.DataFrame) else Path(value) for name, value in given.items()}
-    model = Model.from_tables(read_tables(tables["events"], tables["places"], tables["actors"]))
+    model = Model.from_tables(read_tables(tables["events"], tables["places"], tables["actors"]), engine=engine)
     return Atlas(model, sources={k: v for k, v in tables.items() if isinstance(v, Path)})

@@ -225,7 +225,9 @@ class Model:
                                 geometry=gpd.points_from_xy(pl["lon"], pl["lat"]), crs="EPSG:4326")
 
     @classmethod
-    def from_tables(cls, tables: Tables) -> Model:
+    def from_tables(cls, tables: Tables, *, engine: str = "pandas", npartitions: int = 4) -> Model:
+        """The model of validated tables; ``engine="dask"`` builds the intervals on Dask (see
+        :mod:`frontlines.dask_engine`) with the event table split into ``npartitions``."""
         places = tables.places.reset_index(drop=True)
         actors = tables.actors.reset_index(drop=True)
         place_code = pd.Series(np.arange(len(places)), index=places["place_id"])
@@ -236,4 +238,16 @@ class Model:
         events["place"] = events["place_id"].map(place_code).to_numpy(np.int64)
         events["actor"] = events["actor_id"].map(actor_code).to_numpy(np.int64)
         events["event"] = np.arange(len(events))
-        return cls(places, actors, events, build_intervals(events), tables.place_index, tables.actor_index)
+        if engine == "dask":
+            import dask.dataframe as dd
+
+            from .dask_engine import EVENT_COLUMNS, build_intervals_dask
+
+            coded = dd.from_pandas(events[list(EVENT_COLUMNS)], npartitions=npartitions)
+            intervals = build_intervals_dask(coded).compute()
+            intervals = intervals.sort_values(["place", "start"], kind="stable").reset_index(drop=True)
+        elif engine == "pandas":
+            intervals = build_intervals(events)
+        else:
+            raise ValueError(f"`engine` was {engine!r} but is expected to be in ['pandas', 'dask']")
+        return cls(places, actors, events, intervals, tables.place_index, tables.actor_index)
