@@ -11,7 +11,10 @@ least 5x faster than the baseline; map HTML under 15 MB.
 from __future__ import annotations
 
 import argparse
+import resource
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -46,6 +49,15 @@ def synthetic(n_events: int, n_places: int, seed: int = 1) -> tuple[pd.DataFrame
     return events, places, actors
 
 
+def load_from_csv(events: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame) -> fl.Atlas:
+    """Write the tables as CSV files and load them, as a user would."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {name: Path(tmp) / f"{name}.csv" for name in ("events", "places", "actors")}
+        for name, frame in (("events", events), ("places", places), ("actors", actors)):
+            frame.to_csv(paths[name], index=False)
+        return fl.load(**paths)
+
+
 def baseline_control_at(events: pd.DataFrame, date: str) -> pd.Series:
     """The naive answer: last capture or observation per place up to the date."""
     upto = events[(events["date"] <= date) & events["kind"].isin(["captured", "held"])]
@@ -69,19 +81,11 @@ def main() -> None:
     events, places, actors = synthetic(args.events, args.places)
     print(f"synthetic table: {len(events):,} events over {len(places):,} places")
 
-    import resource
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:  # load from CSV files, as a user would
-        paths = {name: Path(tmp) / f"{name}.csv" for name in ("events", "places", "actors")}
-        for name, frame in (("events", events), ("places", places), ("actors", actors)):
-            frame.to_csv(paths[name], index=False)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        start = time.perf_counter()
-        atlas = fl.load(**paths)
-        load_s = time.perf_counter() - start
-        load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    atlas = load_from_csv(events, places, actors)
+    load_s = time.perf_counter() - start
+    load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     date = "2017-01-25"
     ours_s, ours = best_of(5, atlas.control_at, date)
     base_s, base = best_of(5, baseline_control_at, events, date)

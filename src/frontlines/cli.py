@@ -387,6 +387,18 @@ def validate_command(
         typer.echo(coverage(m).to_text())
 
 
+def _reference_tables(places: Path | None, actors: Path | None):
+    """The places and actors an importer matches against (bundled by default), checked, with name indexes."""
+    from ._paths import bundled
+    from .tables import actor_index, place_index, read_actors, read_places
+
+    place_table = read_places(places or bundled("geo/places.csv"))
+    actor_table = read_actors(actors or bundled("actors.csv"))
+    if place_table.problems or actor_table.problems:
+        raise TableError([*place_table.problems, *actor_table.problems])
+    return place_table.frame, place_index(place_table.frame), actor_index(actor_table.frame)
+
+
 import_app = typer.Typer(help="Turn other shapes of control data into a frontlines events table.",
                          no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -423,17 +435,11 @@ def import_acled(
 
     Example: frontlines import acled acled_syria.csv -o events.csv --places-out new_places.csv
     """
-    from ._paths import bundled
     from .importers import acled_to_events
-    from .tables import actor_index, place_index, read_actors, read_places
 
-    place_table = read_places(places or bundled("geo/places.csv"))
-    actor_table = read_actors(actors or bundled("actors.csv"))
-    if place_table.problems or actor_table.problems:
-        raise TableError([*place_table.problems, *actor_table.problems])
-    events, new_places, report = acled_to_events(export, places=place_table.frame,
-                                                 place_index=place_index(place_table.frame),
-                                                 actor_index=actor_index(actor_table.frame))
+    place_frame, places_by_name, actors_by_name = _reference_tables(places, actors)
+    events, new_places, report = acled_to_events(export, places=place_frame, place_index=places_by_name,
+                                                 actor_index=actors_by_name)
     write_text_atomic(output, events.to_csv(index=False, lineterminator="\n"), protect=(export,))
     if places_out is not None:
         write_text_atomic(places_out, new_places.to_csv(index=False, lineterminator="\n"), protect=(export,))
@@ -464,18 +470,12 @@ def import_wikipedia_module(
     from ._dates import parse_query_date
     from ._paths import bundled
     from .importers import module_to_events
-    from .tables import read_actors, read_places
 
     parse_query_date(date)
-    place_table = read_places(places or bundled("geo/places.csv"))
-    actor_table = read_actors(actors or bundled("actors.csv"))
-    if place_table.problems or actor_table.problems:
-        raise TableError([*place_table.problems, *actor_table.problems])
-    from .tables import place_index
-
+    place_frame, places_by_name, _ = _reference_tables(places, actors)
     mapping = pd.read_csv(marks or bundled("wikipedia_marks.csv"), dtype=str, keep_default_na=False)
-    events, new_places, report = module_to_events(module, date, places=place_table.frame,
-                                                  place_index=place_index(place_table.frame), mapping=mapping)
+    events, new_places, report = module_to_events(module, date, places=place_frame, place_index=places_by_name,
+                                                  mapping=mapping)
     write_text_atomic(output, events.to_csv(index=False, lineterminator="\n"), protect=(module,))
     if places_out is not None:
         write_text_atomic(places_out, new_places.to_csv(index=False, lineterminator="\n"), protect=(module,))
