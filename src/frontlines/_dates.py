@@ -11,6 +11,15 @@ DATE_PATTERN = r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$"
 
 
 def parse_dates(values: pd.Series) -> pd.DataFrame:
+    """Parse text dates; the work is done once per distinct text (event tables repeat their dates)."""
+    codes, uniques = pd.factorize(values.astype(str).str.strip())
+    parsed = _parse_unique(pd.Series(uniques, dtype=object))
+    out = parsed.iloc[codes].reset_index(drop=True)
+    out.index = values.index
+    return out
+
+
+def _parse_unique(values: pd.Series) -> pd.DataFrame:
     """Parse text dates, vectorised.
 
     Returns a frame with ``start`` (first day of the period, ``datetime64[ns]``, NaT when invalid),

@@ -47,7 +47,10 @@ class Match:
 
     id: np.ndarray
     how: np.ndarray  # "name", "alias", "normalised", "fuzzy", "ambiguous" or "unknown"
-    candidates: list[list[str]]  # for ambiguous or unknown names: ids to suggest, best first
+    by_name: dict[str, list[str]]  # for ambiguous or unknown names: ids to suggest, best first
+
+    def candidates(self, name: str) -> list[str]:
+        return self.by_name.get(str(name).strip(), [])
 
 
 class NameIndex:
@@ -115,9 +118,10 @@ class NameIndex:
             candidates.update(several.to_dict())
         for query, key in zip(unique[found["how"].eq("unknown")], keys[found["how"].eq("unknown")], strict=True):
             candidates[query] = self.suggest(key)
-        mapping = found.set_index("query")
-        return Match(names.map(mapping["id"]).to_numpy(dtype=object), names.map(mapping["how"]).to_numpy(dtype=object),
-                     [candidates.get(n, []) for n in names])
+        codes, uniques = pd.factorize(names)
+        mapping = found.set_index("query").reindex(uniques)
+        return Match(mapping["id"].to_numpy(dtype=object)[codes], mapping["how"].to_numpy(dtype=object)[codes],
+                     candidates)
 
     def suggest(self, key: str, limit: int = 3, cutoff: float = 70) -> list[str]:
         """Ids whose names are closest to ``key`` (a name key), best first."""

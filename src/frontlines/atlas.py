@@ -60,8 +60,7 @@ class Atlas:
         place_id, how = index.resolve_one(name)
         if place_id:
             return place_id
-        match = index.match(pd.Series([name]))
-        candidates = match.candidates[0]
+        candidates = index.match(pd.Series([name])).candidates(name)
         if how == "ambiguous":
             raise UnknownNameError(f"place {name!r} is ambiguous: it may be {index.describe(candidates)}; "
                                    "give the place id instead", candidates)

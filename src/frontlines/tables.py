@@ -171,7 +171,8 @@ def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -
     bad = (match.how == "unknown") | (match.how == "ambiguous")
     bad &= frame[column].ne("").to_numpy()
     for row in np.flatnonzero(bad):
-        value, line, candidates = frame[column].iat[row], frame[LINE].iat[row], match.candidates[row]
+        value, line = frame[column].iat[row], frame[LINE].iat[row]
+        candidates = match.candidates(value)
         if match.how[row] == "ambiguous":
             table.problem(line, column, f"{what} '{value}' is ambiguous: it may be {index.describe(candidates)}",
                           f"write the {what} id instead")
