@@ -109,9 +109,9 @@ class NameIndex:
             hits = hits.drop_duplicates(["query", "id"])
             best_rank = hits.groupby("query")["rank"].transform("max")
             hits = hits[hits["rank"].eq(best_rank)]
-            per_query = hits.groupby("query")["id"].agg(list)
-            single = per_query[per_query.str.len() == 1].str[0]
-            several = per_query[per_query.str.len() > 1]
+            count = hits.groupby("query")["id"].transform("size")
+            single = hits[count == 1].set_index("query")["id"]
+            several = hits[count > 1].groupby("query")["id"].agg(list)  # few: ambiguous names only
             found.loc[found["query"].isin(single.index), "id"] = found["query"].map(single)
             found.loc[found["query"].isin(single.index), "how"] = how
             found.loc[found["query"].isin(several.index), "how"] = "ambiguous"
