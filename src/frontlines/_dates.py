@@ -45,9 +45,9 @@ def _parse_unique(values: pd.Series) -> pd.DataFrame:
 
 
 def format_dates(start: pd.Series, precision: pd.Series) -> pd.Series:
-    """Text of dates at their precision: the inverse of :func:`parse_dates`."""
-    day = start.dt.strftime("%Y-%m-%d")
-    return day.where(precision == "D", day.str[:7].where(precision == "M", day.str[:4])).fillna("")
+    """Text of dates at their precision ("D", "M" or "Y"): the inverse of :func:`parse_dates`."""
+    codes = pd.Series(precision).map(PRECISION_CODES).fillna(-1).to_numpy(np.int64)
+    return pd.Series(format_coded(pd.Series(start).to_numpy(), codes), index=pd.Series(start).index)
 
 
 PRECISION_CODES = {"D": 0, "M": 1, "Y": 2}

@@ -88,9 +88,6 @@ class NameIndex:
         self._keys = self._rows.drop_duplicates(["id", "key"])
         self._choices = self._keys["key"].tolist()
 
-    def name_of(self, ids: pd.Series) -> pd.Series:
-        return ids.map(self.display)
-
     def match(self, names: pd.Series) -> Match:
         """Resolve many names at once; work is done once per distinct name."""
         names = names.fillna("").astype(str).str.strip()

@@ -102,10 +102,6 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _load(events: Path | None, places: Path | None, actors: Path | None) -> Atlas:
-    return load(events=events, places=places, actors=actors)
-
-
 def _inputs(atlas: Atlas) -> tuple[Path, ...]:
     return tuple(atlas.sources.values())
 
@@ -154,7 +150,7 @@ def map_command(
     """
     from .render import MapOptions
 
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     if output.suffix.lower() in FIGURE_SUFFIXES:
         _write_figure(atlas.plot(date, territory=territory), output, atlas)
         return
@@ -187,7 +183,7 @@ def timeline_command(
 
     Example: frontlines timeline --start 2014-01-01 --end 2017-12-31 --freq W -o timeline.html
     """
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     m = atlas.timeline(start, end, freq.value, initial=initial, basemap=basemap.value, offline=offline,
                        show_unknown=not hide_unknown, territory=territory, progress=progress)
     _write_page(m, output, atlas)
@@ -214,7 +210,7 @@ def stats_command(
 
     Example: frontlines stats --start 2014-01-01 --end 2019-12-31 -o stats.csv --plot stats.png
     """
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     low, high = min(25.0, cutoff), max(60.0, cutoff)
     table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high,
                         progress=progress)
@@ -244,7 +240,7 @@ def diff_command(
 
     Example: frontlines diff 2016-01-01 2017-01-01 -o diff.html
     """
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     if fmt is DiffFormat.csv:
         table = atlas.diff(date_a, date_b)
         changed = atlas.changes(date_a, date_b)
@@ -294,7 +290,7 @@ def export_command(
     from ._dates import parse_query_date
     from .export import export_layers
 
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     when = parse_query_date(date)
     start = parse_query_date(since) if since else when - pd.DateOffset(years=1)
     build = {"places": lambda: atlas.control_at(when), "territory": lambda: atlas.territory(when),
@@ -322,7 +318,7 @@ def control_command(
 
     Example: frontlines control 2017-01-25 --place Raqqa --place "Deir ez-Zour" --format csv
     """
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     frame = atlas.control_at(date, places=place or None)
     if known_only:
         frame = frame[frame["controller"] != "unknown"]
@@ -349,7 +345,7 @@ def history_command(
 
     Example: frontlines history Palmyra
     """
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     place_id = atlas.resolve(place)
     table = atlas.history(place_id)
     if fmt is HistoryFormat.csv:
@@ -378,7 +374,7 @@ def validate_command(
     """
     from .coverage import coverage
 
-    atlas = _load(events, places, actors)
+    atlas = load(events=events, places=places, actors=actors)
     m = atlas.model
     typer.echo(f"ok: {len(m.events)} events, {len(m.places)} places, {len(m.actors)} actors, "
                f"{len(m.intervals)} control intervals")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._schema import PRECISIONS
 from .model import Model
 
 
@@ -51,7 +52,7 @@ def coverage(model: Model) -> Coverage:
     where = places[["country", "governorate"]].iloc[ev["place"].to_numpy()].reset_index(drop=True)
     where["place"] = ev["place"].to_numpy()
     per_gov = where.groupby(["country", "governorate"]).agg(events=("place", "size"), places=("place", "nunique"))
-    names = {"D": "day", "M": "month", "Y": "year"}
+    names = PRECISIONS
     precision = ev["precision"].map(names).value_counts(normalize=True).reindex(list(names.values()), fill_value=0)
     used = np.unique(ev["place"].to_numpy())
     return Coverage(

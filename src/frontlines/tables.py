@@ -25,7 +25,7 @@ from ._schema import (
     PLACE_COLUMNS,
     PLACE_REQUIRED,
 )
-from .errors import Problem, TableError
+from .errors import TableError
 
 Source = str | Path | pd.DataFrame  # a CSV file, or a table already in memory
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
@@ -34,14 +34,13 @@ URL_PATTERN = r"^https?://[^\s<>\"']+$"
 
 @dataclass
 class Tables:
-    """The three validated tables. ``problems`` is empty when they are usable."""
+    """The three validated tables (problems raise :class:`TableError` before one is made)."""
 
     places: pd.DataFrame
     actors: pd.DataFrame
     events: pd.DataFrame
     place_index: NameIndex
     actor_index: NameIndex
-    problems: list[Problem]
 
 
 def _require(table: RawTable, columns: tuple[str, ...]) -> None:
@@ -222,4 +221,4 @@ def read_tables(events: Source, places: Source, actors: Source, *,
     problems = [*place_table.problems, *actor_table.problems, *event_table.problems]
     if problems:
         raise TableError(problems)
-    return Tables(place_table.frame, actor_table.frame, event_table.frame, pindex, aindex, [])
+    return Tables(place_table.frame, actor_table.frame, event_table.frame, pindex, aindex)

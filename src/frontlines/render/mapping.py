@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -186,7 +185,3 @@ def to_html(m: folium.Map, *, fragment: bool = False) -> str:
     return f'<div class="frontlines-fragment">\n{head}\n{body}\n{tail}\n</div>\n'
 
 
-def save_map(m: folium.Map, path: str | Path) -> None:
-    from .._write import write_text_atomic
-
-    write_text_atomic(Path(path), m.get_root().render())
