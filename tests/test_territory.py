@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -106,3 +107,39 @@ def test_islamic_state_area_against_published_figures(atlas):
         assert within or abs(row["area_km2"] - figure) / figure <= 0.35, (date, row.to_dict())
     start, end = islamic_state("2015-01-15")["area_km2"], islamic_state("2017-12-31")["area_km2"]
     assert end <= 0.1 * start
+
+
+def test_fast_cells_agree_with_plain_overlay_operations():
+    """Cells built with the shortcuts (cut only where needed, borders matched by segments, coverage unions)
+    equal the same cells built by brute force: every cell cut, borders by pairwise intersection, overlay unions."""
+    from frontlines.territory import build_cells, dissolve
+
+    rng = np.random.default_rng(11)
+    land = shapely.Polygon([(0, 0), (300_000, 0), (300_000, 120_000), (150_000, 260_000), (0, 200_000)])
+    points = shapely.points(rng.uniform(-20_000, 320_000, (400, 2)))
+    points = points[shapely.contains(land, points)]
+    options = TerritoryOptions(cutoff_km=12, low_cutoff_km=8, high_cutoff_km=20)
+    cells = build_cells(points, np.arange(len(points)), land, options)
+
+    raw = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points),
+                                                     extend_to=shapely.buffer(land, 100_000), ordered=True))
+    brute = shapely.intersection(shapely.intersection(raw, land), shapely.buffer(points, 12_000, quad_segs=16))
+    assert cells.trimmed.any() and not cells.trimmed.all()  # both kinds of cell are exercised
+    np.testing.assert_allclose(shapely.area(cells.mid), shapely.area(brute), rtol=1e-9, atol=1)
+
+    pairs = {tuple(e): km for e, km in zip(cells.edges.tolist(), cells.edge_km, strict=True)}
+    tree = shapely.STRtree(brute)
+    left, right = tree.query(brute, predicate="intersects")
+    keep = left < right
+    lengths = shapely.length(shapely.intersection(shapely.boundary(brute[left[keep]]),
+                                                  shapely.boundary(brute[right[keep]]))) / 1000
+    expected = {(a, b): km for a, b, km in zip(left[keep], right[keep], lengths, strict=True) if km > 0}
+    assert pairs.keys() == expected.keys()
+    np.testing.assert_allclose([pairs[k] for k in expected], list(expected.values()), rtol=1e-6)
+
+    groups = rng.integers(0, 4, len(points))
+    fast = dissolve(cells.mid, cells.trimmed, groups)
+    for group, shape in fast.items():
+        slow = shapely.union_all(brute[groups == group])
+        assert shapely.is_valid(shape)
+        assert shapely.area(shapely.symmetric_difference(shape, slow)) < 1e-6 * shapely.area(slow)

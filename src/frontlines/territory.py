@@ -79,10 +79,12 @@ def polygons_only(geometries: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def bundled_land(countries: tuple[str, ...]) -> shapely.Geometry:
-    """The land of the given countries from the bundled boundaries, in the equal-area projection."""
+    """The land of the given countries from the bundled boundaries, in the equal-area projection (prepared)."""
     frame = gpd.read_file(bundled("geo/countries.geojson"))
     frame = frame[frame["country"].isin(countries)].to_crs(EQUAL_AREA)
-    return shapely.union_all(shapely.make_valid(frame.geometry.to_numpy()))
+    land = shapely.union_all(shapely.make_valid(frame.geometry.to_numpy()))
+    shapely.prepare(land)
+    return land
 
 
 @dataclass
@@ -94,6 +96,65 @@ class Cells:
     area: np.ndarray  # km2 at (low, mid, high) cutoffs, shape (n, 3)
     edges: np.ndarray  # (k, 2) indices into places of cells sharing a border
     edge_km: np.ndarray  # length of each shared border, km
+    borders: np.ndarray  # the shared border of each edge (lines, equal-area CRS)
+    trimmed: np.ndarray  # cells cut by their cutoff disc (their borders no longer match their neighbours')
+
+
+def farthest_vertex(cells: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Distance from each point to the farthest vertex of its cell (the farthest point of any polygon is a
+    vertex), so cells wholly inside a cutoff disc need no intersection with it."""
+    xy, index = shapely.get_coordinates(cells, return_index=True)
+    far = np.zeros(len(cells))
+    if len(xy):
+        np.maximum.at(far, index, np.hypot(*(xy - shapely.get_coordinates(points)[index]).T))
+    return far
+
+
+def shared_borders(cells: np.ndarray, trimmed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of cells sharing a border, its length (km) and its lines.
+
+    The cells are a coverage (Voronoi cells cut to the land share their border vertices exactly), so a border
+    is a run of segments found in both cells' rings: matched by their end points in numpy, with no geometry
+    operation per pair. Cells cut by their cutoff disc (``trimmed``, few) are paired by intersection instead.
+    """
+    parts, part_cell = shapely.get_parts(cells, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    xy, point_ring = shapely.get_coordinates(rings, return_index=True)
+    same = point_ring[:-1] == point_ring[1:]
+    start, end = xy[:-1][same], xy[1:][same]
+    cell = part_cell[ring_part[point_ring[:-1][same]]]
+    # Each segment keyed by its two end points (in a fixed order, rounded to the centimetre).
+    swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
+    a, b = np.where(swap[:, None], end, start), np.where(swap[:, None], start, end)
+    keys = np.round(np.hstack([a, b]), 2)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    twice = counts[inverse] == 2
+    order = np.argsort(inverse[twice], kind="stable")
+    seg = np.flatnonzero(twice)[order].reshape(-1, 2)  # the two occurrences of each shared segment
+    left, right = np.minimum(cell[seg[:, 0]], cell[seg[:, 1]]), np.maximum(cell[seg[:, 0]], cell[seg[:, 1]])
+    keep = (left != right) & ~trimmed[left] & ~trimmed[right]
+    seg, left, right = seg[keep, 0], left[keep], right[keep]
+    pairs, pair = np.unique(np.column_stack([left, right]), axis=0, return_inverse=True)
+    pair = pair.ravel()
+    lines = shapely.linestrings(np.stack([start[seg], end[seg]], axis=1))
+    edges = pairs.astype(np.int64)
+    edge_km = np.bincount(pair, weights=np.hypot(*(end[seg] - start[seg]).T), minlength=len(pairs)) / 1000
+    order = np.argsort(pair, kind="stable")
+    border_lines = shapely.multilinestrings(lines[order], indices=pair[order])
+    if trimmed.any():  # pairs with a trimmed cell: by intersecting boundaries
+        tree = shapely.STRtree(cells)
+        q, other = tree.query(cells[trimmed], predicate="intersects")
+        first = np.flatnonzero(trimmed)[q]
+        lo, hi = np.minimum(first, other), np.maximum(first, other)
+        pairs = np.unique(np.column_stack([lo, hi])[lo != hi], axis=0)
+        lines = shapely.intersection(shapely.boundary(cells[pairs[:, 0]]), shapely.boundary(cells[pairs[:, 1]]))
+        length = shapely.length(lines) / 1000
+        touching = length > 0
+        edges = np.vstack([edges, pairs[touching]])
+        edge_km = np.concatenate([edge_km, length[touching]])
+        border_lines = np.concatenate([border_lines, lines[touching]])
+    return edges, edge_km, border_lines
 
 
 def build_cells(points: np.ndarray, places: np.ndarray, land: shapely.Geometry, options: TerritoryOptions
@@ -101,7 +162,8 @@ def build_cells(points: np.ndarray, places: np.ndarray, land: shapely.Geometry, 
     """Cells of ``points`` (shapely points in the equal-area CRS) belonging to ``places`` (codes)."""
     if len(points) == 0:
         empty = np.empty(0, dtype=object)
-        return Cells(places, empty, np.zeros((0, 3)), np.zeros((0, 2), dtype=np.int64), np.zeros(0))
+        return Cells(places, empty, np.zeros((0, 3)), np.zeros((0, 2), dtype=np.int64), np.zeros(0), empty,
+                     np.zeros(0, dtype=bool))
     # Places at the same spot share one cell: it goes to the first of them.
     xy = shapely.get_coordinates(points).round(1)
     _, first, inverse = np.unique(xy, axis=0, return_index=True, return_inverse=True)
@@ -115,26 +177,39 @@ def build_cells(points: np.ndarray, places: np.ndarray, land: shapely.Geometry, 
         envelope = shapely.buffer(shapely.envelope(land), 100_000)
         diagram = shapely.voronoi_polygons(shapely.multipoints(unique_points), extend_to=envelope, ordered=True)
         raw = np.asarray(shapely.get_parts(diagram))
-    cells_unique = shapely.intersection(raw, land)
+    # Only the cells that cross the coast or border need cutting (the land is prepared: a cheap test).
+    shapely.prepare(land)
+    crossing = ~shapely.contains_properly(land, raw)
+    cells_unique = raw.copy()
+    cells_unique[crossing] = shapely.intersection(raw[crossing], land)
     owner = np.zeros(len(points), dtype=bool)
     owner[np.sort(first)] = True
     cells = np.where(owner, cells_unique[rank[inverse.ravel()]], shapely.Polygon())
+    far = farthest_vertex(cells, points)
     areas = np.zeros((len(points), 3))
-    mid = None
+    mid, trimmed = cells, np.zeros(len(points), dtype=bool)
     for k, km in enumerate((options.low_cutoff_km, options.cutoff_km, options.high_cutoff_km)):
-        cut = shapely.intersection(cells, shapely.buffer(points, km * 1000, quad_segs=16))
+        over = far > km * 1000
+        cut = cells.copy()
+        cut[over] = shapely.intersection(cells[over], shapely.buffer(points[over], km * 1000, quad_segs=16))
         areas[:, k] = shapely.area(cut) / 1e6
         if k == 1:
-            mid = cut
-    # Neighbouring cells: pairs whose cut cells touch, with the length of their shared border.
-    tree = shapely.STRtree(mid)
-    left, right = tree.query(mid, predicate="intersects")
-    keep = left < right
-    left, right = left[keep], right[keep]
-    shared = shapely.intersection(shapely.boundary(mid[left]), shapely.boundary(mid[right]))
-    length = shapely.length(shared) / 1000
-    touching = length > 0
-    return Cells(places, mid, areas, np.column_stack([left[touching], right[touching]]), length[touching])
+            mid, trimmed = cut, over
+    edges, edge_km, borders = shared_borders(mid, trimmed)
+    return Cells(places, mid, areas, edges, edge_km, borders, trimmed)
+
+
+def dissolve(cells: np.ndarray, trimmed: np.ndarray, groups: np.ndarray) -> pd.Series:
+    """Union of the cells of each group: a coverage union (linear time) of the cells that still match their
+    neighbours, and an overlay union only for the few trimmed ones. Falls back to a full union if the coverage
+    union is not valid."""
+    def union(index: np.ndarray) -> shapely.Geometry:
+        clean = shapely.coverage_union_all(cells[index[~trimmed[index]]])
+        rest = cells[index[trimmed[index]]]
+        shape = shapely.union_all(np.append(rest, clean)) if len(rest) else clean
+        return shape if shapely.is_valid(shape) else shapely.union_all(cells[index])
+    index = pd.Series(np.arange(len(cells))).groupby(groups, sort=True)
+    return index.agg(lambda g: union(g.to_numpy()))
 
 
 class TerritoryEstimator:
@@ -228,21 +303,27 @@ class TerritoryEstimator:
         controller = state["controller"][cells.places]
         status = state["status"][cells.places]
         actors = np.append(self.model.actors["actor"].to_numpy(dtype=object), "unknown")
-        frame = gpd.GeoDataFrame({"actor": actors[controller], "status": STATUS_NAMES[status].astype(object)},
-                                 geometry=cells.mid, crs=EQUAL_AREA)
-        shapes = frame.dissolve(["actor", "status"], as_index=False)
-        # The union of the few dissolved shapes is far cheaper than the union of every cell.
-        painted = shapely.union_all(shapes.geometry.to_numpy()) if len(shapes) else shapely.Polygon()
+        group = controller.astype(np.int64) * len(STATUS_NAMES) + status
+        shapes = dissolve(cells.mid, cells.trimmed, group)
+        codes = shapes.index.to_numpy()
+        painted = dissolve(cells.mid, cells.trimmed, np.zeros(len(cells.mid), dtype=np.int64))
+        painted = painted.iloc[0] if len(painted) else shapely.Polygon()
+        geometry = shapes.to_numpy()
         band = self._band_geometry(controller, cells, painted)
-        extra = [("unknown", "unknown", shapely.difference(self.land, painted))]
+        names = [*actors[codes // len(STATUS_NAMES)], "unknown"]
+        statuses = [*STATUS_NAMES[codes % len(STATUS_NAMES)], "unknown"]
+        unknown = shapely.difference(self.land, painted)
         if band is not None and not band.is_empty:
-            shapes["geometry"] = shapes.geometry.difference(band)
-            extra.append(("contested band", "contested", band))
-        shapes = pd.concat([shapes, gpd.GeoDataFrame(
-            {"actor": [e[0] for e in extra], "status": [e[1] for e in extra]},
-            geometry=[e[2] for e in extra], crs=EQUAL_AREA)], ignore_index=True)
-        merged = shapes.merge(table, on=["actor", "status"], how="left")
-        merged = merged.set_geometry(polygons_only(shapely.make_valid(merged.geometry.to_numpy())), crs=EQUAL_AREA)
+            geometry = shapely.difference(geometry, band)
+            names.append("contested band")
+            statuses.append("contested")
+            geometry = [*geometry, unknown, band]
+        else:
+            geometry = [*geometry, unknown]
+        frame = pd.DataFrame({"actor": names, "status": statuses})
+        merged = frame.merge(table, on=["actor", "status"], how="left")
+        polygons = polygons_only(shapely.make_valid(np.asarray(geometry, dtype=object)))
+        merged = gpd.GeoDataFrame(merged, geometry=polygons, crs=EQUAL_AREA)
         return merged.to_crs(crs)[["actor", "status", "area_km2", "area_low_km2", "area_high_km2", "population",
                                      "geometry"]]
 
@@ -250,13 +331,13 @@ class TerritoryEstimator:
                        ) -> shapely.Geometry | None:
         if self.options.band_km <= 0 or not len(cells.edges):
             return None
-        a, b = cells.edges[:, 0], cells.edges[:, 1]
-        opposing = controller[a] != controller[b]
+        opposing = controller[cells.edges[:, 0]] != controller[cells.edges[:, 1]]
         if not opposing.any():
             return None
-        lines = shapely.intersection(shapely.boundary(cells.mid[a[opposing]]), shapely.boundary(cells.mid[b[opposing]]))
-        # One cheap buffer per shared border, then one union: far faster than buffering the union of lines.
-        strips = shapely.buffer(lines, self.options.band_km * 500, quad_segs=2, cap_style="flat")
+        # Borders merged into long lines, one cheap flat buffer each, then one union.
+        lines = shapely.line_merge(shapely.multilinestrings(shapely.get_parts(cells.borders[opposing])))
+        strips = shapely.buffer(shapely.get_parts(lines), self.options.band_km * 500, quad_segs=2,
+                                cap_style="flat")
         return shapely.intersection(shapely.union_all(strips), painted)
 
     # -- over time ----------------------------------------------------------------------------------------
