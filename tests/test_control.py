@@ -108,8 +108,17 @@ def test_places_resolve_by_alias_accent_and_misspelling(small):
     assert small.resolve("al-alpha") == "t:alpha"
     assert small.resolve("Deir ez Zour") == "t:delta"
     assert small.resolve("Dayr az-Zawr") == "t:delta"
+    with pytest.warns(fl.FrontlinesWarning, match="closest spelling"):
+        assert small.resolve("Epsilonz") == "t:eps"
     with pytest.raises(fl.UnknownNameError, match="did you mean"):
         small.resolve("Gammma town")
+
+
+def test_a_town_missing_from_the_gazetteer_is_not_taken_for_another(atlas):
+    # Real names that once resolved by loose fuzzy matching to other towns (Raqqa, Damascus).
+    for name in ("al-Quriyah", "Tadamon"):
+        with pytest.raises(fl.UnknownNameError):
+            atlas.resolve(name)
 
 
 def test_unknown_place_gets_suggestions(small):

@@ -130,16 +130,22 @@ class NameIndex:
         return list(ordered)[:limit]
 
     def resolve_one(self, name: str, *, fuzzy: bool = True) -> tuple[str, str]:
-        """Resolve one name interactively: a clear fuzzy winner is accepted. Returns (id, how)."""
+        """Resolve one name interactively. Returns (id, how).
+
+        A misspelling is accepted only when one place is clearly closest by plain edit distance (a ratio of at
+        least 88 of 100, five points ahead of any other place), so that a name missing from the gazetteer is
+        reported as unknown rather than silently taken for another town; WRatio's partial matches are used only
+        for suggestions.
+        """
         match = self.match(pd.Series([name]))
         if match.how[0] in ("name", "alias", "normalised"):
             return match.id[0], match.how[0]
         if fuzzy and match.how[0] == "unknown":
             key = name_keys(pd.Series([name])).iloc[0]
-            best = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=8, score_cutoff=88)
+            best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=8, score_cutoff=80)
             ids = self._keys["id"].to_numpy()
             top = [(ids[i], score) for _, score, i in best]
-            if top and all(i == top[0][0] for i, s in top if s > top[0][1] - 5):
+            if top and top[0][1] >= 88 and all(i == top[0][0] for i, s in top if s > top[0][1] - 5):
                 return top[0][0], "fuzzy"
         return "", match.how[0]
 

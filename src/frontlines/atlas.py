@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import folium
@@ -11,7 +12,7 @@ import pandas as pd
 from . import control
 from ._dates import parse_query_date
 from ._paths import bundled
-from .errors import UnknownNameError
+from .errors import FrontlinesWarning, UnknownNameError
 from .model import Model
 from .tables import Source, read_tables
 
@@ -58,6 +59,9 @@ class Atlas:
         """The place id for a name, alias or close misspelling; raises :class:`UnknownNameError` if none."""
         index = self._model.place_index
         place_id, how = index.resolve_one(name)
+        if how == "fuzzy":
+            warnings.warn(f"place {name!r} is not in the gazetteer; taken to be its closest spelling, "
+                          f"{index.describe([place_id])}", FrontlinesWarning, stacklevel=2)
         if place_id:
             return place_id
         candidates = index.match(pd.Series([name])).candidates(name)
