@@ -234,8 +234,160 @@
     return control;
   }
 
-  /* Add every place to the layer group of its controller (groups[code], unknown last). */
+  /* Many places (data.canvasFrom or more): one canvas drawn in a few batched paths per redraw, with its own
+   * hit-testing for tooltips and popups, instead of a Leaflet object per place. The actor layer groups stay
+   * (empty) so the layer control still shows and hides actors: a hidden group's places are not drawn. */
+  var PlaceCanvas = L.Layer.extend({
+    initialize: function (data, groups) {
+      var p = data.places, n = p.name.length;
+      this._data = data; this._groups = groups;
+      // Web Mercator of every place once, as fractions of the world (zoom-independent).
+      this._mx = new Float64Array(n); this._my = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        var lat = Math.max(Math.min(p.lat[i], 85.0511), -85.0511) * Math.PI / 180;
+        this._mx[i] = (p.lon[i] + 180) / 360;
+        this._my[i] = (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2;
+      }
+      this._sx = new Float32Array(n); this._sy = new Float32Array(n); this._shown = new Uint8Array(n);
+      this._batches = this._makeBatches();
+    },
+    /* Places grouped by what is drawn for them, so each batch is one path filled or stroked once. */
+    _makeBatches: function () {
+      var data = this._data, p = data.places, n = p.name.length, batches = {}, order = [];
+      function add(key, i, style) {
+        if (!batches[key]) { batches[key] = {style: style, places: []}; order.push(key); }
+        batches[key].places.push(i);
+      }
+      for (var i = 0; i < n; i++) {
+        var ctrl = p.controller[i], unknown = ctrl < 0, status = data.statuses[p.status[i]];
+        var confirmed = data.confidences[p.confidence[i]] === "confirmed";
+        var alpha = unknown ? 0.6 : (confirmed ? 0.9 : 0.35);
+        var fill = unknown ? "#ffffff" : colour(data, ctrl);
+        if (status === "divided") {
+          add("L" + fill + alpha, i, {fill: fill, alpha: alpha, half: -1});
+          add("R" + colour(data, p.other[i]) + alpha, i, {fill: colour(data, p.other[i]), alpha: alpha, half: 1});
+        } else {
+          add("F" + fill + alpha, i, {fill: fill, alpha: alpha});
+        }
+        if (p.attacker[i] >= 0) {
+          add("C" + p.attacker[i], i, {stroke: colour(data, p.attacker[i]), width: 3, dash: [3, 2]});
+        } else {
+          add(unknown ? "U" : "O", i, {stroke: unknown ? data.unknownColour : "#333333", width: 1});
+        }
+        if (p.besieger[i] >= 0) {
+          add("B" + p.besieger[i], i, {stroke: colour(data, p.besieger[i]), width: 2.5, dash: [2, 3], ring: 4});
+        }
+      }
+      return order.map(function (key) { return batches[key]; });
+    },
+    onAdd: function (map) {
+      if (!map.getPane("frontlinesPlaces")) { map.createPane("frontlinesPlaces").style.zIndex = 450; }
+      this._canvas = L.DomUtil.create("canvas", "frontlines-canvas", map.getPane("frontlinesPlaces"));
+      this._canvas.style.pointerEvents = "none";
+      map.on("moveend zoomend resize viewreset overlayadd overlayremove", this._redraw, this);
+      map.on("zoomstart", this._hide, this);
+      map.on("mousemove", this._hover, this);
+      map.on("click", this._click, this);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset overlayadd overlayremove", this._redraw, this);
+      map.off("zoomstart", this._hide, this);
+      map.off("mousemove", this._hover, this);
+      map.off("click", this._click, this);
+    },
+    _hide: function () { this._canvas.style.visibility = "hidden"; },
+    _visible: function (code) {
+      var g = this._groups[code >= 0 ? code : this._groups.length - 1];
+      return !g || this._map.hasLayer(g);
+    },
+    _redraw: function () {
+      var map = this._map, data = this._data, p = data.places, n = p.name.length;
+      var size = map.getSize(), ratio = window.devicePixelRatio || 1, canvas = this._canvas;
+      var topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(canvas, topLeft);
+      canvas.width = size.x * ratio; canvas.height = size.y * ratio;
+      canvas.style.width = size.x + "px"; canvas.style.height = size.y + "px";
+      canvas.style.visibility = "visible";
+      var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
+      var dx = origin.x + topLeft.x, dy = origin.y + topLeft.y, visible = {};
+      for (var i = 0; i < n; i++) {
+        var c = p.controller[i];
+        if (visible[c] === undefined) { visible[c] = this._visible(c); }
+        var x = this._mx[i] * scale - dx, y = this._my[i] * scale - dy, r = p.radius[i] + 5;
+        this._sx[i] = x; this._sy[i] = y;
+        this._shown[i] = visible[c] && x > -r && y > -r && x < size.x + r && y < size.y + r ? 1 : 0;
+      }
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, size.x, size.y);
+      for (var b = 0; b < this._batches.length; b++) { this._drawBatch(ctx, this._batches[b]); }
+    },
+    _drawBatch: function (ctx, batch) {
+      var style = batch.style, list = batch.places, p = this._data.places;
+      ctx.beginPath();
+      for (var k = 0; k < list.length; k++) {
+        var i = list[k];
+        if (!this._shown[i]) { continue; }
+        var x = this._sx[i], y = this._sy[i], r = p.radius[i] + (style.ring || 0);
+        if (style.half) {  // the left (-1) or right (1) half of a divided place
+          ctx.moveTo(x, y - r);
+          ctx.arc(x, y, r, -Math.PI / 2, Math.PI / 2, style.half < 0);
+          ctx.closePath();
+        } else {
+          ctx.moveTo(x + r, y);
+          ctx.arc(x, y, r, 0, 2 * Math.PI);
+        }
+      }
+      if (style.fill) {
+        ctx.globalAlpha = style.alpha; ctx.fillStyle = style.fill; ctx.fill(); ctx.globalAlpha = 1;
+      } else {
+        ctx.setLineDash(style.dash || []); ctx.lineWidth = style.width; ctx.strokeStyle = style.stroke;
+        ctx.stroke(); ctx.setLineDash([]);
+      }
+    },
+    /* The drawn place under a container point (the nearest within its radius and 3 pixels), or -1. */
+    placeAt: function (point) {
+      var p = this._data.places, best = -1, bestD = Infinity, n = p.name.length;
+      for (var i = 0; i < n; i++) {
+        if (!this._shown[i]) { continue; }
+        var ddx = this._sx[i] - point.x, ddy = this._sy[i] - point.y, d = ddx * ddx + ddy * ddy, r = p.radius[i] + 3;
+        if (d <= r * r && d < bestD) { best = i; bestD = d; }
+      }
+      return best;
+    },
+    _latlng: function (i) { return L.latLng(this._data.places.lat[i], this._data.places.lon[i]); },
+    _hover: function (e) {
+      var i = this.placeAt(e.containerPoint), map = this._map;
+      map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
+      if (i === this._hovered) { return; }
+      this._hovered = i;
+      if (this._tooltip) { map.closeTooltip(this._tooltip); this._tooltip = null; }
+      if (i >= 0) {
+        this._tooltip = L.tooltip({direction: "top", offset: [0, -6]}).setLatLng(this._latlng(i))
+          .setContent(tooltip(this._data, i));
+        map.openTooltip(this._tooltip);
+      }
+    },
+    _click: function (e) {
+      var i = this.placeAt(e.containerPoint);
+      if (i >= 0) {
+        this._map.openPopup(L.popup({maxWidth: 420, maxHeight: 360}).setLatLng(this._latlng(i))
+          .setContent(popup(this._data, i)));
+      }
+    }
+  });
+
+  /* Add every place to the layer group of its controller (groups[code], unknown last); past data.canvasFrom
+   * places, draw them all on one canvas instead. */
   function placeLayer(map, groups, data) {
+    if (data.canvasFrom !== undefined && data.places.name.length >= data.canvasFrom) {
+      var canvasLayer = new PlaceCanvas(data, groups).addTo(map);
+      var fast = {canvas: canvasLayer, markers: [], legend: legend(map, data), data: data};
+      registry.push(fast);
+      return fast;
+    }
     var renderer = L.canvas({padding: 0.3});
     var n = data.places.name.length, markers = new Array(n);
     for (var i = 0; i < n; i++) {
@@ -250,6 +402,6 @@
 
   var registry = [];
 
-  global.frontlines = {layers: registry, placeLayer: placeLayer, isPlain: isPlain, circleStyle: circleStyle, legend: legend, title: title, marker: marker,
+  global.frontlines = {layers: registry, placeLayer: placeLayer, PlaceCanvas: PlaceCanvas, isPlain: isPlain, circleStyle: circleStyle, legend: legend, title: title, marker: marker,
     popup: popup, tooltip: tooltip, safeUrl: safeUrl, formatDay: formatDay};
 })(window);
