@@ -26,7 +26,7 @@ import pandas as pd
 
 from ._dates import PRECISION_CODES
 from ._names import NameIndex
-from ._schema import CONFIDENCE
+from ._schema import CONFIDENCE, EVENT_KINDS
 from .tables import Tables
 
 NONE = -1  # code of "nobody" in actor channels
@@ -38,9 +38,15 @@ STATUS_CODES = {"held": 0, "divided": 1, "contested": 2, "besieged": 3, "unknown
 
 
 def _ffill_codes(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Forward fill NaN within each group (rows are sorted by group); NaN left before the first value."""
-    series = pd.Series(values)
-    return series.groupby(groups, sort=False).ffill().to_numpy()
+    """Forward fill NaN (or NaT) within each group (rows are sorted by group); NaN left before the first value.
+
+    Pure numpy: the position of the last valid row or group start is a running maximum."""
+    n = len(values)
+    first = np.ones(n, dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    position = np.where(~pd.isna(values) | first, np.arange(n), 0)
+    np.maximum.accumulate(position, out=position)
+    return values[position]
 
 
 def _previous(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -66,12 +72,26 @@ def _channel(setters: np.ndarray, clears_any: np.ndarray, withdrew: np.ndarray, 
     return _ffill_codes(values, groups)
 
 
-def _confidence_of_holders(ev: pd.DataFrame, is_: dict[str, np.ndarray], place: np.ndarray) -> np.ndarray:
+def _confidence_of_holders(confidence: np.ndarray, is_: dict[str, np.ndarray], place: np.ndarray) -> np.ndarray:
     """Confidence of the latest event that said who holds the place (not of a siege or an attack on it)."""
-    codes = pd.Categorical(ev["confidence"].to_numpy(), categories=CONFIDENCE).codes.astype(np.float64)
     says_who = is_["captured"] | is_["held"] | is_["holds_most"] | is_["holds_part"] | is_["withdrew"]
-    filled = _ffill_codes(np.where(says_who, codes, np.nan), place)
+    filled = _ffill_codes(np.where(says_who, confidence.astype(np.float64), np.nan), place)
     return np.nan_to_num(filled, nan=NONE).astype(np.int64)
+
+
+KINDS = tuple(EVENT_KINDS)
+
+
+def _lookup(ids: pd.Series, codes: pd.Series) -> np.ndarray:
+    """``codes[id]`` for every row, looked up once per distinct id."""
+    index, uniques = pd.factorize(ids)
+    return codes.reindex(uniques).to_numpy(np.int64)[index]
+
+
+def _codes(values: pd.Series, categories) -> np.ndarray:
+    """Codes of text values in ``categories`` (-1 for others), computed once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    return pd.Categorical(uniques, categories=list(categories)).codes.astype(np.int64)[codes]
 
 
 def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
@@ -82,7 +102,7 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     events
         One row per event with integer columns ``place`` and ``actor`` (codes), ``kind`` (text),
         ``start`` (datetime64), ``precision`` and ``confidence`` (text), and ``event`` (the row's id, which
-        also gives file order).
+        also gives file order). Only these columns are read, and only as numbers once coded.
 
     Returns
     -------
@@ -92,16 +112,21 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     """
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in INTERVAL_COLUMNS})
-    ev = events.sort_values(["place", "start", "event"], kind="stable")
-    place = ev["place"].to_numpy(np.int64)
-    actor = ev["actor"].to_numpy(np.float64)
-    kind = ev["kind"].to_numpy()
-    is_ = {k: kind == k for k in ("captured", "held", "contested", "repelled", "besieged", "siege_lifted",
-                                  "withdrew", "holds_part", "holds_most")}
-    nan = np.full(len(ev), np.nan)
+    # Sort numbers only (text columns stay where they are): by place, then date, then file order.
+    order = np.lexsort((events["event"].to_numpy(np.int64), events["start"].to_numpy("datetime64[ns]"),
+                        events["place"].to_numpy(np.int64)))
+    place = events["place"].to_numpy(np.int64)[order]
+    actor = events["actor"].to_numpy(np.float64)[order]
+    kind_code = _codes(events["kind"], KINDS)[order]
+    is_ = {k: kind_code == i for i, k in enumerate(KINDS)}
+    start = events["start"].to_numpy("datetime64[ns]")[order]
+    precision = _codes(events["precision"], PRECISION_CODES)[order]
+    event = events["event"].to_numpy(np.int64)[order]
+    confidence = _codes(events["confidence"], CONFIDENCE)[order]
+    nan = np.full(len(order), np.nan)
 
     sets_controller = is_["captured"] | is_["held"] | is_["holds_most"]
-    controller = _channel(np.where(sets_controller, actor, nan), np.zeros(len(ev), bool), is_["withdrew"],
+    controller = _channel(np.where(sets_controller, actor, nan), np.zeros(len(order), bool), is_["withdrew"],
                           actor, place)
     before = _previous(controller, place)
     # holds_most pushes the previous controller into the 'other' channel (if it was someone else).
@@ -114,13 +139,13 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
                         is_["withdrew"], actor, place)
 
     state = pd.DataFrame({
-        "place": place, "start": ev["start"].to_numpy(),
+        "place": place, "start": start,
         "controller": np.nan_to_num(controller, nan=NONE).astype(np.int64),
         "other": np.nan_to_num(other, nan=NONE).astype(np.int64),
         "attacker": np.nan_to_num(attacker, nan=NONE).astype(np.int64),
         "besieger": np.nan_to_num(besieger, nan=NONE).astype(np.int64),
-        "confidence": _confidence_of_holders(ev, is_, place),
-        "precision": ev["precision"].to_numpy(), "event": ev["event"].to_numpy(np.int64),
+        "confidence": _confidence_of_holders(confidence, is_, place),
+        "precision": precision, "event": event,
     })
     # A place with only an 'other' holder (its controller left or was never known) is held in part by it.
     lone = (state["controller"] == NONE) & (state["other"] != NONE)
@@ -131,11 +156,11 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     # Controller since: the date of the event where the controller last changed.
     prev_controller = _previous(state["controller"].to_numpy(np.float64), place)
     changed_controller = prev_controller != state["controller"].to_numpy()
-    since = pd.Series(np.where(changed_controller, state["start"], np.datetime64("NaT")))
-    state["since"] = since.groupby(place, sort=False).ffill().to_numpy()
-    precision = pd.Series(state["precision"]).map(PRECISION_CODES).to_numpy(np.float64)
-    since_precision = pd.Series(np.where(changed_controller, precision, np.nan))
-    state["since_precision"] = since_precision.groupby(place, sort=False).ffill().fillna(-1).to_numpy(np.int8)
+    state["since"] = _ffill_codes(np.where(changed_controller, state["start"].to_numpy(), np.datetime64("NaT")),
+                                  place)
+    since_precision = _ffill_codes(np.where(changed_controller, state["precision"].to_numpy(np.float64), np.nan),
+                                   place)
+    state["since_precision"] = np.nan_to_num(since_precision, nan=-1).astype(np.int8)
 
     # Keep the state at the end of each day, and only rows where the state changed.
     last_of_day = np.ones(len(state), dtype=bool)
@@ -235,8 +260,8 @@ class Model:
         places["parent_code"] = places["parent"].map(place_code).fillna(NONE).astype(np.int64)
         actors["successor_code"] = actors["successor"].map(actor_code).fillna(NONE).astype(np.int64)
         events = tables.events.reset_index(drop=True)
-        events["place"] = events["place_id"].map(place_code).to_numpy(np.int64)
-        events["actor"] = events["actor_id"].map(actor_code).to_numpy(np.int64)
+        events["place"] = _lookup(events["place_id"], place_code)
+        events["actor"] = _lookup(events["actor_id"], actor_code)
         events["event"] = np.arange(len(events))
         if engine == "dask":
             import dask.dataframe as dd

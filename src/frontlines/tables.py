@@ -14,7 +14,7 @@ from rapidfuzz import process
 from ._dates import parse_dates
 from ._names import NameIndex
 from ._paths import bundled
-from ._read import LINE, RawTable, read_table
+from ._read import LINE, RawTable, by_distinct, read_table
 from ._schema import (
     ACTOR_COLUMNS,
     ACTOR_REQUIRED,
@@ -143,7 +143,7 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
     table.problems_at(dates["start"] > latest, "date", "'{value}' is in the future", "check the year")
     frame["start"], frame["end"], frame["precision"] = dates["start"], dates["end"], dates["precision"]
 
-    kinds = frame["kind"].str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    kinds = by_distinct(frame["kind"], lambda u: u.str.lower().str.replace(r"[\s-]+", "_", regex=True))
     for value, line in zip(frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), "kind"],
                            frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), LINE], strict=True):
         guess = process.extractOne(value.lower(), list(EVENT_KINDS))
@@ -151,11 +151,12 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
         table.problem(line, "kind", f"unknown kind '{value}'",
                       (hint + " " if hint else "") + "kinds are " + ", ".join(EVENT_KINDS))
     frame["kind"] = kinds
-    confidence = frame["confidence"].str.lower().replace("", "confirmed")
+    confidence = by_distinct(frame["confidence"], lambda u: u.str.lower().replace("", "confirmed"))
     table.problems_at(~confidence.isin(CONFIDENCE), "confidence", "unknown confidence '{value}'",
                       "use " + ", ".join(CONFIDENCE) + " (empty means confirmed)")
     frame["confidence"] = confidence
-    table.problems_at(frame["url"].ne("") & ~frame["url"].str.match(URL_PATTERN), "url",
+    bad_url = by_distinct(frame["url"], lambda u: u.ne("") & ~u.str.match(URL_PATTERN)).to_numpy(dtype=bool)
+    table.problems_at(pd.Series(bad_url, index=frame.index), "url",
                       "'{value}' is not an http(s) URL", "give the source's web address starting with https://")
 
     frame["place_id"] = _resolve_column(table, "place", places, "place")
