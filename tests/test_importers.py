@@ -76,7 +76,7 @@ def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
     assert result.returncode == 0, result.stderr
     events = pd.read_csv(out, keep_default_na=False)
     assert events.set_index("place").loc["gn:172955", "actor"] == "Islamic State"
-    assert events.set_index("place").loc["gn:167357", "actor"] == "SDF"
+    assert events.set_index("place").loc["gn:167357", "actor"] == "YPG"  # yellow; shown as SDF after 2015-10-10
     deir = events[events["place"] == "gn:170794"].iloc[0]
     assert (deir["actor"], deir["kind"]) == ("Syrian government", "held") and "contested" in deir["notes"]
     aleppo = events[events["place"] == "gn:170063"]
@@ -92,6 +92,43 @@ def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
     atlas = fl.load(events=events, places=places)
     assert atlas.control_at("2016-09-02", places=["Manbij"]).iloc[0]["controller"] == "SDF"
     atlas.map("2016-09-02", basemap="none").save(str(tmp_path / "map.html"))
+
+
+REAL_MODULE = DATA / "wikipedia" / "Syrian_and_Iraqi_insurgency_detailed_map.lua"
+
+
+@pytest.mark.browser
+def test_real_wikipedia_module_imports_and_renders(tmp_path, open_page):
+    """A real module snapshot (the Syrian-Iraqi border marks; see tests/data/wikipedia/README.md)."""
+    out, new = tmp_path / "events.csv", tmp_path / "new_places.csv"
+    result = run("import", "wikipedia-module", str(REAL_MODULE), "--date", "2019-03-01", "-o", str(out),
+                 "--places-out", str(new))
+    assert result.returncode == 0, result.stderr
+    n_marks = REAL_MODULE.read_text(encoding="utf-8").count("mark = ")
+    assert n_marks == 16
+    # Every mark accounted for: 8 coloured dots imported, 8 border-post icons reported.
+    assert "8 marks imported (9 events), 8 reported" in result.stderr
+    assert result.stderr.count("icon without a side") == 8
+    events = pd.read_csv(out, keep_default_na=False)
+    by_place = events.groupby("place")[["actor", "kind"]].agg(list)
+    assert by_place.loc["fl:al-qaim-border-crossing"].tolist() == [["Islamic State"], ["held"]]  # by its link
+    assert by_place.loc["fl:semalka-crossing"].tolist() == [["YPG"], ["held"]]
+    tal_sufouq = by_place.loc[by_place.index.str.startswith("wp:tal-sufouq")].iloc[0]
+    assert tal_sufouq.tolist() == [["Syrian government", "YPG"], ["held", "holds_part"]]  # Map-ctl2-red+yellow
+    added = pd.read_csv(new, keep_default_na=False)
+    assert len(added) == 6 and added["place_id"].str.startswith("wp:").all()
+    places = pd.concat([pd.read_csv(DATA.parents[1] / "data" / "geo" / "places.csv", dtype=str,
+                                    keep_default_na=False), added.astype(str)], ignore_index=True)
+    atlas = fl.load(events=events, places=places)
+    state = atlas.control_at("2019-03-02", places=["fl:semalka-crossing"]).iloc[0]
+    assert state["controller"] == "SDF"  # YPG's successor
+    path = tmp_path / "module_map.html"
+    atlas.map("2019-03-02", basemap="none").save(str(path))
+    run_ = open_page(path)
+    run_.page.wait_for_selector(".frontlines-legend-row")
+    legend = run_.page.locator(".frontlines-legend-row").evaluate_all("rows => rows.map(r => r.dataset.actor)")
+    assert {"Islamic State", "SDF", "Syrian government"} <= set(legend)
+    assert run_.console_errors == [] and run_.page_errors == [] and run_.refused == []
 
 
 def test_acled_territory_events(tmp_path):

@@ -133,6 +133,10 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     report += [f"{Path(path).name}:{r.line}: mark without lat/long skipped" for r in marks[bad].itertuples()]
     marks = marks[~bad].reset_index(drop=True)
     kinds = classify_marks(marks["mark"], mapping)
+    icon = kinds["status"].eq("ignore").to_numpy()
+    report += [f"{Path(path).name}:{r.line}: mark '{r.mark}' is an icon without a side (status 'ignore' in the "
+               "mark table); skipped" for r in marks[icon].itertuples()]
+    marks, kinds = marks[~icon].reset_index(drop=True), kinds[~icon].reset_index(drop=True)
     unknown = kinds["actor"].eq("")
     report += [f"{Path(path).name}:{r.line}: mark '{r.mark}' ({r.label}) matches no actor in the mark table; "
                "add a pattern for it" for r in marks[unknown.to_numpy()].itertuples()]
@@ -141,6 +145,8 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     names = marks["label"].where(marks["label"].ne(""), marks["link"])
     match = place_index.match(names)
     found = pd.Series(match.id, dtype=object)
+    by_link = place_index.match(marks["link"]).id  # the article linked, when the label is not a known name
+    found = found.where(found.ne("") | marks["link"].eq(""), pd.Series(by_link, dtype=object))
     by_id = places.set_index("place_id")
     near = found.ne("")
     if near.any():
@@ -161,14 +167,19 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     status = kinds["status"].to_numpy()
     note = ("mark '" + marks["mark"] + "'" + np.where(status != "held", " (" + status + " on the module's map)", "")
             + np.where(new, "; place added from the module", ""))
-    base = pd.DataFrame({"date": date, "place": found, "actor": kinds["actor"], "kind": "held",
+    # A ring is drawn in the besieger's colour around the holder's dot (a mark of its own at the same spot).
+    kind = np.where(status == "besieged", "besieged", "held")
+    base = pd.DataFrame({"date": date, "place": found, "actor": kinds["actor"], "kind": kind,
                          "confidence": "claimed", "source": f"Wikipedia: {name}", "url": "", "notes": note})
-    mixed = kinds["other"].ne("").to_numpy()
-    # A two-colour mark is stable mixed control: the second colour holds part of the place.
-    parts = base[mixed].assign(actor=kinds["other"][mixed].to_numpy(), kind="holds_part")
+    second = kinds["other"].ne("").to_numpy() & (status != "besieged")
+    # A second colour: part held (stable mixed control), or, on a contested mark, the attacker; which of the two
+    # colours attacks is not drawn, so that reading is said in the notes.
+    parts = base[second].assign(
+        actor=kinds["other"][second].to_numpy(),
+        kind=np.where(status[second] == "contested", "contested", "holds_part"),
+        notes=base["notes"][second] + np.where(status[second] == "contested",
+                                               "; the second colour is read as the attacker", ""))
     events = pd.concat([base, parts]).sort_index(kind="stable").reset_index(drop=True)
-    # A contested or besieged mark names the holder but not the attacker or besieger: the status goes into
-    # the notes rather than inventing the other party.
     events.attrs["marks_imported"] = len(marks)
     return events, new_places, report
 
