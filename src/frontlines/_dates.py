@@ -10,9 +10,10 @@ import pandas as pd
 DATE_PATTERN = r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$"
 
 
-def parse_dates(values: pd.Series) -> pd.DataFrame:
-    """Parse text dates; the work is done once per distinct text (event tables repeat their dates)."""
-    codes, uniques = pd.factorize(values.astype(str).str.strip())
+def parse_dates(values: pd.Series, distinct: tuple[np.ndarray, pd.Series] | None = None) -> pd.DataFrame:
+    """Parse text dates; the work is done once per distinct text (event tables repeat their dates).
+    ``distinct`` gives the values' codes and distinct values when they are already known."""
+    codes, uniques = distinct if distinct is not None else pd.factorize(values.astype(str).str.strip())
     parsed = _parse_unique(pd.Series(uniques, dtype=object))
     out = parsed.iloc[codes].reset_index(drop=True)
     out.index = values.index

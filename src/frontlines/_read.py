@@ -24,6 +24,25 @@ class RawTable:
     path: Path
     frame: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    _distinct: dict = field(default_factory=dict, repr=False)  # column -> (codes, distinct values)
+
+    def distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
+        """Codes of each row's value in ``column`` and the distinct values, computed once per column (tables
+        repeat their dates, kinds, places and actors, so work on the distinct values is work saved)."""
+        if column not in self._distinct:
+            values = self.frame[column]
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            self._distinct[column] = (codes, pd.Series(uniques, dtype=values.dtype))
+        return self._distinct[column]
+
+    def by_distinct(self, column: str, fn) -> pd.Series:
+        """``fn`` of each distinct value of ``column``, mapped back to every row (the column itself when ``fn``
+        changes nothing)."""
+        codes, uniques = self.distinct(column)
+        result = fn(uniques)
+        if result.dtype == uniques.dtype and bool(result.eq(uniques).all()):
+            return self.frame[column]
+        return pd.Series(pd.array(result).take(codes), index=self.frame.index)
 
     @property
     def name(self) -> str:
@@ -39,18 +58,6 @@ class RawTable:
             return
         for line, value in zip(rows[LINE].tolist(), rows[column].tolist(), strict=True):
             self.problem(line, column, message.format(value=_clip(value)), hint)
-
-
-def by_distinct(values: pd.Series, fn) -> pd.Series:
-    """``fn`` applied to each distinct value once and mapped back to every row: tables repeat their kinds,
-    actors, places, dates and sources, so string work per row would be wasted. When ``fn`` changes no value
-    (text already clean), ``values`` itself is returned."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    uniques = pd.Series(uniques, dtype=values.dtype)
-    result = fn(uniques)
-    if result.dtype == values.dtype and bool(result.eq(uniques).all()):
-        return values
-    return pd.Series(pd.array(result).take(codes), index=values.index)
 
 
 def _clip(value: object, limit: int = 60) -> str:
@@ -75,27 +82,40 @@ def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], requir
         table.problem(0, "", "is a directory, not a table", "give the path of a CSV file")
         return table
     raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     text = _decode(raw, table)
     if text is None:
         return table
-    if not text.strip():
+    if not text or text.isspace():
         table.problem(1, "", "the file is empty", f"a table needs a header row: {','.join(columns)}")
         return table
-    delimiter = _sniff_delimiter(text.splitlines()[0])
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter,
-                            skipinitialspace=False, engine="c")
-    except (pd.errors.ParserError, csv.Error) as exc:
-        table.problem(0, "", f"cannot be read as CSV ({exc})", "check the quoting of fields")
+    end = text.find("\n")
+    delimiter = _sniff_delimiter(text if end < 0 else text[:end])
+    del text  # the bytes are parsed directly: no second copy of a large file as text
+    frame = _parse_csv(raw, delimiter, table)
+    if frame is None:
         return table
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     _check_columns(table, list(frame.columns), columns, required)
     if any(p.line == 1 for p in table.problems):
         return table
-    frame = frame.apply(lambda s: by_distinct(s, lambda u: u.str.strip()))
-    frame[LINE] = _line_numbers(frame)
-    for column in frame.columns.drop(LINE):
-        long = by_distinct(frame[column], lambda u: u.str.len() > MAX_FIELD).to_numpy(dtype=bool)
+    # Per column, one factorisation; stripping, line breaks and lengths are computed on the distinct values.
+    newlines = np.zeros(len(frame), dtype=np.int64)
+    long_cells = {}
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        uniques = pd.Series(uniques, dtype=frame[column].dtype)
+        stripped = uniques.str.strip()
+        if not bool(stripped.eq(uniques).all()):
+            recode, uniques = pd.factorize(stripped, use_na_sentinel=False)
+            codes, uniques = recode[codes], pd.Series(uniques, dtype=stripped.dtype)
+            frame[column] = pd.Series(pd.array(uniques).take(codes), index=frame.index)
+        table._distinct[column] = (codes, uniques)
+        newlines += uniques.str.count("\n").to_numpy(dtype=np.int64)[codes]
+        long_cells[column] = (uniques.str.len() > MAX_FIELD).to_numpy(dtype=bool)[codes]
+    frame[LINE] = 2 + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(newlines)[:-1]])
+    for column, long in long_cells.items():
         for line in frame.loc[long, LINE]:
             table.problem(line, column, f"the value is longer than {MAX_FIELD:,} characters",
                           "is a quote left open? a field must end with the quote that opens it")
@@ -129,9 +149,22 @@ def _from_frame(frame: pd.DataFrame, columns: tuple[str, ...], required: tuple[s
     return table
 
 
+def _parse_csv(raw: bytes, delimiter: str, table: RawTable) -> pd.DataFrame | None:
+    """Parse CSV bytes as text columns: Arrow's multi-threaded reader (no Python object per cell), or
+    pandas' C parser when Arrow refuses the file, whose messages say what is wrong."""
+    try:
+        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, sep=delimiter, engine="pyarrow")
+    except Exception:  # any refusal: the C parser reads the file or says why
+        pass
+    try:
+        return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, sep=delimiter,
+                           skipinitialspace=False, engine="c", encoding="utf-8")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        table.problem(0, "", f"cannot be read as CSV ({exc})", "check the quoting of fields")
+        return None
+
+
 def _decode(raw: bytes, table: RawTable) -> str | None:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     if b"\x00" in raw[:4096]:
         table.problem(0, "", "is not a text file (it holds NUL bytes; UTF-16 or binary?)",
                       "save it as CSV in UTF-8")
@@ -167,10 +200,3 @@ def _check_columns(table: RawTable, found: list[str], columns: tuple[str, ...], 
             table.problem(1, column, "unknown column", f"did you mean '{guess[0]}'?")
 
 
-def _line_numbers(frame: pd.DataFrame) -> np.ndarray:
-    """Line of each row in the file: row i starts after the header and the lines of the rows before it."""
-    newlines = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:  # a loop over columns, not rows
-        newlines += by_distinct(frame[column], lambda u: u.str.count("\n")).to_numpy(dtype=np.int64)
-    before = np.concatenate([[0], np.cumsum(newlines)[:-1]])
-    return 2 + np.arange(len(frame)) + before

@@ -75,8 +75,8 @@ def _channel(setters: np.ndarray, clears_any: np.ndarray, withdrew: np.ndarray, 
 def _confidence_of_holders(confidence: np.ndarray, is_: dict[str, np.ndarray], place: np.ndarray) -> np.ndarray:
     """Confidence of the latest event that said who holds the place (not of a siege or an attack on it)."""
     says_who = is_["captured"] | is_["held"] | is_["holds_most"] | is_["holds_part"] | is_["withdrew"]
-    filled = _ffill_codes(np.where(says_who, confidence.astype(np.float64), np.nan), place)
-    return np.nan_to_num(filled, nan=NONE).astype(np.int64)
+    filled = _ffill_codes(np.where(says_who, confidence.astype(np.float32), np.float32(np.nan)), place)
+    return np.nan_to_num(filled, nan=NONE).astype(np.int8)
 
 
 KINDS = tuple(EVENT_KINDS)
@@ -91,7 +91,7 @@ def _lookup(ids: pd.Series, codes: pd.Series) -> np.ndarray:
 def _codes(values: pd.Series, categories) -> np.ndarray:
     """Codes of text values in ``categories`` (-1 for others), computed once per distinct value."""
     codes, uniques = pd.factorize(values)
-    return pd.Categorical(uniques, categories=list(categories)).codes.astype(np.int64)[codes]
+    return pd.Categorical(uniques, categories=list(categories)).codes.astype(np.int8)[codes]
 
 
 def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
@@ -138,42 +138,40 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
     besieger = _channel(np.where(is_["besieged"], actor, nan), is_["siege_lifted"] | is_["captured"],
                         is_["withdrew"], actor, place)
 
-    state = pd.DataFrame({
-        "place": place, "start": start,
-        "controller": np.nan_to_num(controller, nan=NONE).astype(np.int64),
-        "other": np.nan_to_num(other, nan=NONE).astype(np.int64),
-        "attacker": np.nan_to_num(attacker, nan=NONE).astype(np.int64),
-        "besieger": np.nan_to_num(besieger, nan=NONE).astype(np.int64),
-        "confidence": _confidence_of_holders(confidence, is_, place),
-        "precision": precision, "event": event,
-    })
+    holders = {name: np.nan_to_num(values, nan=NONE).astype(np.int32)
+               for name, values in (("controller", controller), ("other", other), ("attacker", attacker),
+                                    ("besieger", besieger))}
+    del controller, other, attacker, besieger, before, demoted, nan, actor, kind_code, order
+    state = {"place": place, "start": start, **holders,
+             "confidence": _confidence_of_holders(confidence, is_, place), "precision": precision, "event": event}
+    del is_
     # A place with only an 'other' holder (its controller left or was never known) is held in part by it.
     lone = (state["controller"] == NONE) & (state["other"] != NONE)
-    state.loc[lone, "controller"] = state.loc[lone, "other"]
-    state.loc[lone, "other"] = NONE
+    state["controller"][lone] = state["other"][lone]
+    state["other"][lone] = NONE
     clear_redundant(state)
 
     # Controller since: the date of the event where the controller last changed.
-    prev_controller = _previous(state["controller"].to_numpy(np.float64), place)
-    changed_controller = prev_controller != state["controller"].to_numpy()
-    state["since"] = _ffill_codes(np.where(changed_controller, state["start"].to_numpy(), np.datetime64("NaT")),
-                                  place)
-    since_precision = _ffill_codes(np.where(changed_controller, state["precision"].to_numpy(np.float64), np.nan),
-                                   place)
+    changed_controller = _previous(state["controller"].astype(np.float64), place) != state["controller"]
+    state["since"] = _ffill_codes(np.where(changed_controller, start, np.datetime64("NaT")), place)
+    since_precision = _ffill_codes(np.where(changed_controller, precision.astype(np.float64), np.nan), place)
     state["since_precision"] = np.nan_to_num(since_precision, nan=-1).astype(np.int8)
 
-    # Keep the state at the end of each day, and only rows where the state changed.
-    last_of_day = np.ones(len(state), dtype=bool)
-    last_of_day[:-1] = (place[1:] != place[:-1]) | (state["start"].to_numpy()[1:] != state["start"].to_numpy()[:-1])
-    state = state[last_of_day].reset_index(drop=True)
-    place = state["place"].to_numpy()
-    tracked = ["controller", "other", "attacker", "besieger", "confidence"]
-    values = state[tracked].to_numpy()
-    first = np.ones(len(state), dtype=bool)
-    first[1:] = place[1:] != place[:-1]
-    changed = first.copy()
-    changed[1:] |= (values[1:] != values[:-1]).any(axis=1)
-    intervals = state[changed].reset_index(drop=True)
+    # Keep the state at the end of each day, and only rows where the state changed: one mask, one copy.
+    last_of_day = np.ones(len(place), dtype=bool)
+    last_of_day[:-1] = (place[1:] != place[:-1]) | (start[1:] != start[:-1])
+    rows = np.flatnonzero(last_of_day)
+    kept_place = place[rows]
+    changed = np.ones(len(rows), dtype=bool)
+    changed[1:] = kept_place[1:] != kept_place[:-1]
+    for column in ("controller", "other", "attacker", "besieger", "confidence"):
+        values = state[column][rows]
+        changed[1:] |= values[1:] != values[:-1]
+    rows = rows[changed]
+    del last_of_day, changed
+    intervals = pd.DataFrame({column: (values[rows].astype(np.int64) if values.dtype.kind == "i" and column not in
+                                       ("since_precision",) else values[rows])
+                              for column, values in state.items() if column in INTERVAL_COLUMNS})
     place = intervals["place"].to_numpy()
     end = np.empty(len(intervals), dtype="datetime64[ns]")
     end[:-1] = intervals["start"].to_numpy()[1:]

@@ -14,7 +14,7 @@ from rapidfuzz import process
 from ._dates import parse_dates
 from ._names import NameIndex
 from ._paths import bundled
-from ._read import LINE, RawTable, by_distinct, read_table
+from ._read import LINE, RawTable, read_table
 from ._schema import (
     ACTOR_COLUMNS,
     ACTOR_REQUIRED,
@@ -131,7 +131,7 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
     table = read_table(path, EVENT_COLUMNS, EVENT_REQUIRED)
     frame = table.frame
     _require(table, EVENT_REQUIRED)
-    dates = parse_dates(frame["date"])
+    dates = parse_dates(frame["date"], distinct=table.distinct("date"))
     bad_date = frame["date"].ne("") & dates["error"].ne("")
     table.problems_at(bad_date & dates["error"].eq("not a date"), "date", "'{value}' is not a date",
                       "write YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)")
@@ -143,7 +143,7 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
     table.problems_at(dates["start"] > latest, "date", "'{value}' is in the future", "check the year")
     frame["start"], frame["end"], frame["precision"] = dates["start"], dates["end"], dates["precision"]
 
-    kinds = by_distinct(frame["kind"], lambda u: u.str.lower().str.replace(r"[\s-]+", "_", regex=True))
+    kinds = table.by_distinct("kind", lambda u: u.str.lower().str.replace(r"[\s-]+", "_", regex=True))
     for value, line in zip(frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), "kind"],
                            frame.loc[kinds.ne("") & ~kinds.isin(list(EVENT_KINDS)), LINE], strict=True):
         guess = process.extractOne(value.lower(), list(EVENT_KINDS))
@@ -151,11 +151,13 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
         table.problem(line, "kind", f"unknown kind '{value}'",
                       (hint + " " if hint else "") + "kinds are " + ", ".join(EVENT_KINDS))
     frame["kind"] = kinds
-    confidence = by_distinct(frame["confidence"], lambda u: u.str.lower().replace("", "confirmed"))
+    table._distinct.pop("kind", None)  # codes of the normalised kinds are computed again when asked
+    confidence = table.by_distinct("confidence", lambda u: u.str.lower().replace("", "confirmed"))
     table.problems_at(~confidence.isin(CONFIDENCE), "confidence", "unknown confidence '{value}'",
                       "use " + ", ".join(CONFIDENCE) + " (empty means confirmed)")
     frame["confidence"] = confidence
-    bad_url = by_distinct(frame["url"], lambda u: u.ne("") & ~u.str.match(URL_PATTERN)).to_numpy(dtype=bool)
+    table._distinct.pop("confidence", None)
+    bad_url = table.by_distinct("url", lambda u: u.ne("") & ~u.str.match(URL_PATTERN)).to_numpy(dtype=bool)
     table.problems_at(pd.Series(bad_url, index=frame.index), "url",
                       "'{value}' is not an http(s) URL", "give the source's web address starting with https://")
 
@@ -166,29 +168,36 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
 
 
 def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -> np.ndarray:
+    """The id each row's name resolves to ("" when it does not); names are matched once each."""
     frame = table.frame
-    match = index.match(frame[column])
-    bad = (match.how == "unknown") | (match.how == "ambiguous")
-    bad &= frame[column].ne("").to_numpy()
-    for row in np.flatnonzero(bad):
+    codes, names = table.distinct(column)
+    match = index.match(names)
+    bad_name = ((match.how == "unknown") | (match.how == "ambiguous")) & names.ne("").to_numpy()
+    for row in np.flatnonzero(bad_name[codes]):
         value, line = frame[column].iat[row], frame[LINE].iat[row]
         candidates = match.candidates(value)
-        if match.how[row] == "ambiguous":
+        if match.how[codes[row]] == "ambiguous":
             table.problem(line, column, f"{what} '{value}' is ambiguous: it may be {index.describe(candidates)}",
                           f"write the {what} id instead")
         elif candidates:
-            names = " or ".join(index.display.get(c, c) for c in candidates[:3])
-            table.problem(line, column, f"unknown {what} '{value}'", f"did you mean {names}?")
+            names_ = " or ".join(index.display.get(c, c) for c in candidates[:3])
+            table.problem(line, column, f"unknown {what} '{value}'", f"did you mean {names_}?")
         else:
             table.problem(line, column, f"unknown {what} '{value}'", f"add it to the {what}s table")
-    return np.where(bad, "", match.id)
+    ids = np.where(bad_name, "", match.id.astype(object))
+    id_codes, id_values = pd.factorize(ids)
+    table._distinct[f"{column}_id"] = (id_codes[codes], pd.Series(id_values, dtype=object))
+    return ids[codes]
 
 
 def _check_duplicates(table: RawTable) -> None:
     frame = table.frame
     key = ["date", "place_id", "actor_id", "kind"]
     valid = frame["place_id"].ne("") & frame["date"].ne("")
-    same = frame[valid & frame.duplicated(key, keep=False)]
+    # Rows compared by the codes of their values (integers), not by their text.
+    codes = pd.DataFrame({c: table.distinct(c)[0] for c in ("date", "place_id", "actor_id", "kind")},
+                         index=frame.index)
+    same = frame[valid & codes.duplicated(keep=False)]
     first = same.drop_duplicates(key).set_index(key)[LINE]
     repeats = same[same.duplicated(key, keep="first")]
     for line, first_line in zip(repeats[LINE], first.reindex(pd.MultiIndex.from_frame(repeats[key])), strict=True):
