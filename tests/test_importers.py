@@ -84,7 +84,7 @@ def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
                                                           ["Syrian rebels", "holds_part"]]
     added = pd.read_csv(new, keep_default_na=False)
     assert added["name"].tolist() == ["Some Desert Post"]
-    assert "Tank-icon.svg" in result.stderr and "without lat/long" in result.stderr
+    assert "Tank-icon.svg" in result.stderr and "without readable lat/long" in result.stderr
     assert "5 marks imported (6 events), 2 reported" in result.stderr and "Warning" not in result.stderr
     # The imported observations render as a date map with the bundled data plus the new places.
     places = pd.concat([pd.read_csv(DATA.parents[1] / "data" / "geo" / "places.csv", dtype=str,
@@ -95,6 +95,30 @@ def test_wikipedia_module_every_mark_imported_or_reported(tmp_path):
 
 
 REAL_MODULE = DATA / "wikipedia" / "Syrian_and_Iraqi_insurgency_detailed_map.lua"
+
+AWKWARD_MODULE = '''return { marks = {
+  -- a comment with { braces } and mark = "Map-dot-red.svg"
+  --[[ { lat = 1, long = 2, mark = "Map-dot-red.svg", label = "commented out" } ]]
+  { lat = "36.5280", long = 37.9547, mark = "Map-dot-yellow.svg", label = "Say \\"Manbij\\"", link = "Manbij" }, -- ok
+  { lat = "36°N", long = 37.1, mark = "Map-dot-red.svg", label = "Bad latitude" },
+  { lat = 35, long = 38, mark = "Map-dot-black.svg", label = "Odd {brace} label" },
+} }
+'''
+
+
+def test_awkward_module_text_every_mark_accounted_for(tmp_path):
+    from frontlines.importers import parse_module_marks
+
+    marks = parse_module_marks(AWKWARD_MODULE)
+    assert len(marks) == 3  # the commented-out entry is not a mark
+    assert marks.loc[0, "label"] == 'Say "Manbij"' and marks.loc[0, "lat"] == 36.528
+    module = tmp_path / "awkward.lua"
+    module.write_text(AWKWARD_MODULE, encoding="utf-8")
+    result = run("import", "wikipedia-module", str(module), "--date", "2017-01-01", "-o", str(tmp_path / "e.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "1 marks imported (1 events), 2 reported" in result.stderr
+    assert "awkward.lua:5: mark 'Bad latitude' without readable lat/long" in result.stderr
+    assert "awkward.lua:6: mark '(entry could not be read)'" in result.stderr
 
 
 @pytest.mark.browser

@@ -71,16 +71,43 @@ COLOUR_WORDS = ("light-blue", "lightblue", "red", "green", "yellow", "black", "g
                 "purple", "orange", "blue")
 
 
+_LUA_TOKENS = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|--\[(=*)\[.*?\]\2\]|--[^\n]*""", re.S)
+_MARK_KEY = re.compile(r"\bmark\s*=")
+
+
+def _strip_lua_comments(text: str) -> str:
+    """Lua comments (``-- ...`` and ``--[[ ... ]]``) blanked, line breaks kept, strings left alone."""
+    def blank(match: re.Match) -> str:
+        return match.group(0) if match.group(1) else re.sub(r"[^\n]", " ", match.group(0))
+    return _LUA_TOKENS.sub(blank, text)
+
+
 def parse_module_marks(text: str) -> pd.DataFrame:
-    """The entries of a Lua ``marks`` table (lat, long, mark, label, link), with their line numbers."""
-    rows = []
-    for match in _ENTRY.finditer(text):
-        fields = {k: v.strip("'\"") if v[:1] in "'\"" else float(v) for k, v in _FIELD.findall(match.group(0))}
+    """The entries of a Lua ``marks`` table (lat, long, mark, label, link), with their line numbers.
+
+    Comments are ignored. Coordinates may be numbers or quoted numbers; anything else becomes NaN (reported by
+    the importer). An entry that names a ``mark`` but cannot be read (e.g. a brace inside a label) comes back
+    with an empty ``mark`` and NaN coordinates, so that it is reported rather than lost."""
+    code = _strip_lua_comments(text)
+    rows, covered = [], []
+    for match in _ENTRY.finditer(code):
+        fields = {k: re.sub(r"\\(.)", r"\1", v[1:-1]) if v[:1] in "'\"" else v
+                  for k, v in _FIELD.findall(match.group(0))}
         label = _WIKILINK.sub(r"\1", str(fields.get("label", "")))
-        rows.append({"line": text.count("\n", 0, match.start()) + 1, "lat": fields.get("lat"),
+        rows.append({"line": code.count("\n", 0, match.start()) + 1, "lat": fields.get("lat"),
                      "lon": fields.get("long", fields.get("lon")), "mark": str(fields.get("mark", "")),
                      "label": label.strip(), "link": str(fields.get("link", "")).strip()})
-    return pd.DataFrame(rows, columns=["line", "lat", "lon", "mark", "label", "link"])
+        covered.append((match.start(), match.end()))
+    starts = np.array([c[0] for c in covered]) if covered else np.zeros(0, dtype=int)
+    ends = np.array([c[1] for c in covered]) if covered else np.zeros(0, dtype=int)
+    for key in _MARK_KEY.finditer(code):  # every mark key must fall inside a parsed entry
+        if not ((starts <= key.start()) & (key.start() < ends)).any():
+            rows.append({"line": code.count("\n", 0, key.start()) + 1, "lat": None, "lon": None,
+                         "mark": "", "label": "(entry could not be read)", "link": ""})
+    frame = pd.DataFrame(rows, columns=["line", "lat", "lon", "mark", "label", "link"])
+    for column in ("lat", "lon"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame.sort_values("line", kind="stable").reset_index(drop=True)
 
 
 def classify_marks(marks: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +157,8 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
         raise TableError([Problem(Path(path).name, 0, "", "no marks found (entries with lat = ..., long = ...)",
                                   "give the module's Lua source")])
     bad = marks["lat"].isna() | marks["lon"].isna()
-    report += [f"{Path(path).name}:{r.line}: mark without lat/long skipped" for r in marks[bad].itertuples()]
+    report += [f"{Path(path).name}:{r.line}: mark {r.label or r.mark!r} without readable lat/long; skipped"
+               for r in marks[bad].itertuples()]
     marks = marks[~bad].reset_index(drop=True)
     kinds = classify_marks(marks["mark"], mapping)
     icon = kinds["status"].eq("ignore").to_numpy()
@@ -181,6 +209,7 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
                                                "; the second colour is read as the attacker", ""))
     events = pd.concat([base, parts]).sort_index(kind="stable").reset_index(drop=True)
     events.attrs["marks_imported"] = len(marks)
+    report.sort(key=lambda line: int(line.split(":")[1]))  # in the module's order
     return events, new_places, report
 
 
