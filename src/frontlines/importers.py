@@ -89,12 +89,17 @@ def parse_module_marks(text: str) -> pd.DataFrame:
     the importer). An entry that names a ``mark`` but cannot be read (e.g. a brace inside a label) comes back
     with an empty ``mark`` and NaN coordinates, so that it is reported rather than lost."""
     code = _strip_lua_comments(text)
+    breaks = np.array([m.start() for m in re.finditer("\n", code)], dtype=np.int64)
+
+    def line_of(offset: int) -> int:
+        return int(np.searchsorted(breaks, offset)) + 1
+
     rows, covered = [], []
     for match in _ENTRY.finditer(code):
         fields = {k: re.sub(r"\\(.)", r"\1", v[1:-1]) if v[:1] in "'\"" else v
                   for k, v in _FIELD.findall(match.group(0))}
         label = _WIKILINK.sub(r"\1", str(fields.get("label", "")))
-        rows.append({"line": code.count("\n", 0, match.start()) + 1, "lat": fields.get("lat"),
+        rows.append({"line": line_of(match.start()), "lat": fields.get("lat"),
                      "lon": fields.get("long", fields.get("lon")), "mark": str(fields.get("mark", "")),
                      "label": label.strip(), "link": str(fields.get("link", "")).strip()})
         covered.append((match.start(), match.end()))
@@ -102,7 +107,7 @@ def parse_module_marks(text: str) -> pd.DataFrame:
     ends = np.array([c[1] for c in covered]) if covered else np.zeros(0, dtype=int)
     for key in _MARK_KEY.finditer(code):  # every mark key must fall inside a parsed entry
         if not ((starts <= key.start()) & (key.start() < ends)).any():
-            rows.append({"line": code.count("\n", 0, key.start()) + 1, "lat": None, "lon": None,
+            rows.append({"line": line_of(key.start()), "lat": None, "lon": None,
                          "mark": "", "label": "(entry could not be read)", "link": ""})
     frame = pd.DataFrame(rows, columns=["line", "lat", "lon", "mark", "label", "link"])
     for column in ("lat", "lon"):
