@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -47,10 +48,17 @@ class Match:
 
     id: np.ndarray
     how: np.ndarray  # "name", "alias", "normalised", "fuzzy", "ambiguous" or "unknown"
-    by_name: dict[str, list[str]]  # for ambiguous or unknown names: ids to suggest, best first
+    by_name: dict[str, list[str]]  # for ambiguous names: the ids they may mean
+    index: NameIndex | None = None  # suggests ids for unknown names, when asked (fuzzy search is costly)
 
     def candidates(self, name: str) -> list[str]:
-        return self.by_name.get(str(name).strip(), [])
+        """Ids a name may mean (ambiguous) or ids with close names (unknown), best first."""
+        name = str(name).strip()
+        if name in self.by_name:
+            return self.by_name[name]
+        if self.index is None:
+            return []
+        return self.index.suggest_name(name)
 
 
 class NameIndex:
@@ -113,12 +121,15 @@ class NameIndex:
             found.loc[found["query"].isin(single.index), "how"] = how
             found.loc[found["query"].isin(several.index), "how"] = "ambiguous"
             candidates.update(several.to_dict())
-        for query, key in zip(unique[found["how"].eq("unknown")], keys[found["how"].eq("unknown")], strict=True):
-            candidates[query] = self.suggest(key)
         codes, uniques = pd.factorize(names)
         mapping = found.set_index("query").reindex(uniques)
         return Match(mapping["id"].to_numpy(dtype=object)[codes], mapping["how"].to_numpy(dtype=object)[codes],
-                     candidates)
+                     candidates, self)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one index per loaded table, kept for its lifetime
+    def suggest_name(self, name: str) -> list[str]:
+        """Ids whose names are closest to ``name``, best first."""
+        return self.suggest(name_keys(pd.Series([name])).iloc[0])
 
     def suggest(self, key: str, limit: int = 3, cutoff: float = 70) -> list[str]:
         """Ids whose names are closest to ``key`` (a name key), best first."""
