@@ -452,7 +452,7 @@ def import_wikipedia_module(
     output: Annotated[Path, typer.Option("-o", "--output", help="Events CSV to write.")] = Path("events.csv"),
     places_out: Annotated[Path | None, typer.Option("--places-out", help="CSV of marks not in the gazetteer "
                                                     "(places to add).")] = None,
-    marks: Annotated[Path | None, typer.Option("--marks", help="Mark table (pattern,actor,status); default: "
+    marks: Annotated[Path | None, typer.Option("--marks", help="Mark table (pattern,actor,other,status); default: "
                                                "the bundled one.")] = None,
     places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:

@@ -119,15 +119,18 @@ def classify_marks(marks: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
     """Actor, other actor and status of each mark name, from an editable table of regular expressions.
 
     Rows with an actor name colours: the colour words of a mark name, in order, give its holder and (for a
-    two-colour mark, stable mixed control) the other holder. Rows without an actor give the status
-    (contested, besieged). The work is one pass per pattern over the distinct mark names."""
+    two-colour mark, stable mixed control) the other holder; a row's optional ``other`` names a second holder
+    for a colour that stands for two (a truce). Rows without an actor give the status (contested, besieged,
+    or ignore for icons without a side). The work is one pass per pattern over the distinct mark names."""
     unique = pd.Series(marks.unique(), dtype=object)
     status = pd.Series("held", index=unique.index, dtype=object)
     found = pd.DataFrame(index=unique.index)
-    names = []
+    names, partners = [], []
+    has_other = "other" in mapping.columns  # optional column: a colour that stands for two holders (a truce)
     for k, row in enumerate(mapping.itertuples()):  # a loop over the table's few patterns, not over marks
         if row.actor:
             names.append(row.actor)
+            partners.append(row.other if has_other else "")
             where = unique.str.lower().str.replace("_", "-").apply(  # first position of the pattern in the name
                 lambda name, p=row.pattern: (m.start() if (m := re.search(p, name)) else -1))
             found[k] = where
@@ -141,8 +144,11 @@ def classify_marks(marks: pd.Series, mapping: pd.DataFrame) -> pd.DataFrame:
         if len(unique) else np.array([], dtype=object)
     second = np.where(np.isfinite(positions[np.arange(len(unique)), order[:, 1]]) if positions.shape[1] > 1
                       else False, actors[order[:, 1]] if positions.shape[1] > 1 else "", "")
-    table = pd.DataFrame({"mark": unique, "actor": first, "other": np.where(second == first, "", second),
-                          "status": status})
+    second = np.where(second == first, "", second)
+    if len(unique) and positions.shape[1]:  # a colour that names both holders gives the other one
+        fixed = np.array(partners, dtype=object)[order[:, 0]]
+        second = np.where((second == "") & (first != ""), fixed, second)
+    table = pd.DataFrame({"mark": unique, "actor": first, "other": second, "status": status})
     return table.set_index("mark").reindex(marks.to_numpy()).reset_index(drop=True)
 
 
