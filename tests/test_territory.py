@@ -90,7 +90,22 @@ def test_territory_polygons_match_the_table(atlas):
         frame.columns)
     measured = frame.to_crs(EQUAL_AREA).area / 1e6
     held = frame["actor"] != "contested band"
-    assert (abs(measured[held] - frame["area_km2"][held]) / frame["area_km2"][held] < 0.03).all()
+    # A divided place's cell is drawn for each of its two holders, who are counted for half of it each.
+    expected = frame["area_km2"] * (frame["status"] == "divided").map({True: 2, False: 1})
+    assert (frame["status"] == "divided").any()
+    assert (abs(measured[held] - expected[held]) / expected[held] < 0.03).all()
+
+
+def test_a_divided_town_shares_its_ground_between_its_holders():
+    atlas = square_atlas([*TWO_SIDES, ("2015-06-01", "East Town", "Islamic State", "holds_part")])
+    estimator = TerritoryEstimator(atlas.model, TerritoryOptions(band_km=0), land=SQUARE)
+    split = areas(estimator, "2015-07-01")
+    whole = areas(estimator, "2015-01-02")
+    east = whole["Syrian government"]
+    assert split["Syrian government"] == pytest.approx(east / 2, abs=0.1)  # areas are rounded to 0.1 km2
+    assert split["Islamic State"] == pytest.approx(whole["Islamic State"] + east / 2, abs=0.1)
+    table = estimator.area_table(pd.Timestamp("2015-07-01"))
+    assert set(table.loc[table["status"] == "divided", "actor"]) == {"Syrian government", "Islamic State"}
 
 
 def test_islamic_state_area_against_published_figures(atlas):

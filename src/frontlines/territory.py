@@ -6,7 +6,8 @@ Method (every parameter is an option of :class:`TerritoryOptions`):
    it than to any other such place (a Voronoi cell, ``shapely.voronoi_polygons``), cut to the countries'
    land and to a disc of ``cutoff_km`` around it: ground farther than that from any evidence is *unknown*
    rather than painted (town-based estimates otherwise overstate control in empty desert).
-2. Cells take their place's controller and status (held, divided, contested, besieged).
+2. Cells take their place's controller and status (held, divided, contested, besieged). A divided place's
+   cell and population count half for each of its two holders (the cell is drawn for both).
 3. A band ``band_km`` wide along every border between cells of different controllers is *contested*.
 4. Areas are computed in an equal-area projection (Lambert azimuthal equal-area centred on the region).
    The low and high bounds repeat the estimate with ``low_cutoff_km`` and ``high_cutoff_km``.
@@ -251,7 +252,13 @@ class TerritoryEstimator:
                               "area_km2": cells.area[:, 1] - band, "area_low_km2": cells.area[:, 0] - band,
                               "area_high_km2": cells.area[:, 2] - band,
                               "population": self.population[cells.places]})
-        rows = frame.groupby(["controller", "status"], as_index=False).sum()
+        # A divided place's cell and population are shared half and half by its two holders.
+        divided = self._divided(state, cells)
+        shared = frame[divided].assign(controller=state["other"][cells.places][divided])
+        values = ["area_km2", "area_low_km2", "area_high_km2", "population"]
+        frame.loc[divided, values] = frame.loc[divided, values] / 2
+        shared[values] = shared[values] / 2
+        rows = pd.concat([frame, shared]).groupby(["controller", "status"], as_index=False).sum()
         contested = float(band.sum())
         if contested > 0:
             rows = pd.concat([rows, pd.DataFrame({
@@ -265,6 +272,11 @@ class TerritoryEstimator:
             "area_high_km2": [self.land_km2 - painted["area_high_km2"]], "population": [0.0]})],
             ignore_index=True)
         return self._named(rows)
+
+    @staticmethod
+    def _divided(state: dict[str, np.ndarray], cells: Cells) -> np.ndarray:
+        """Cells of divided places (a second holder named)."""
+        return (state["status"][cells.places] == STATUS_CODES_DIVIDED) & (state["other"][cells.places] != NONE)
 
     def _band_km2(self, controller: np.ndarray, cells: Cells) -> np.ndarray:
         """Per cell, the area given to the contested band along borders with other controllers."""
@@ -304,7 +316,12 @@ class TerritoryEstimator:
         status = state["status"][cells.places]
         actors = np.append(self.model.actors["actor"].to_numpy(dtype=object), "unknown")
         group = controller.astype(np.int64) * len(STATUS_NAMES) + status
-        shapes = dissolve(cells.mid, cells.trimmed, group)
+        # A divided place's cell is drawn for both holders (each counted for half its area in the table).
+        divided = self._divided(state, cells)
+        other = state["other"][cells.places][divided].astype(np.int64)
+        shapes = dissolve(np.concatenate([cells.mid, cells.mid[divided]]),
+                          np.concatenate([cells.trimmed, cells.trimmed[divided]]),
+                          np.concatenate([group, other * len(STATUS_NAMES) + STATUS_CODES_DIVIDED]))
         codes = shapes.index.to_numpy()
         painted = dissolve(cells.mid, cells.trimmed, np.zeros(len(cells.mid), dtype=np.int64))
         painted = painted.iloc[0] if len(painted) else shapely.Polygon()
@@ -351,6 +368,7 @@ class TerritoryEstimator:
 
 
 STATUS_CODES_UNKNOWN = int(np.flatnonzero(STATUS_NAMES == "unknown")[0])
+STATUS_CODES_DIVIDED = int(np.flatnonzero(STATUS_NAMES == "divided")[0])
 
 
 def actor_diff(estimator: TerritoryEstimator, changed: pd.DataFrame, date_a: pd.Timestamp, date_b: pd.Timestamp
