@@ -86,12 +86,18 @@ def event_payload(model: Model, keep: np.ndarray, upto: pd.Timestamp, *, popup_e
     popup_events = min(popup_events, max(3, event_budget // max(len(keep), 1)))
     position = np.full(len(model.places), -1)
     position[keep] = np.arange(len(keep))
-    ev = model.events
-    ev = ev[(ev["start"].to_numpy() <= np.datetime64(upto, "ns")) & (position[ev["place"].to_numpy()] >= 0)]
-    ev = ev.assign(pos=position[ev["place"].to_numpy()]).sort_values(["pos", "start", "event"], kind="stable")
-    rank_from_end = ev.groupby("pos").cumcount(ascending=False).to_numpy()
-    totals = np.bincount(ev["pos"].to_numpy(), minlength=len(keep))
-    ev = ev[rank_from_end < popup_events]
+    events = model.events
+    start, pos = events["start"].to_numpy(), position[events["place"].to_numpy()]
+    rows = np.flatnonzero((start <= np.datetime64(upto, "ns")) & (pos >= 0))
+    # Sort numbers only (by place position, date, file order), then keep each place's last events: the text
+    # columns are taken for the kept rows alone.
+    rows = rows[np.lexsort((events["event"].to_numpy()[rows], start[rows], pos[rows]))]
+    pos = pos[rows]
+    totals = np.bincount(pos, minlength=len(keep))
+    ends = np.cumsum(totals)
+    rank_from_end = ends[pos] - 1 - np.arange(len(pos))
+    kept = rank_from_end < popup_events
+    ev = events.iloc[rows[kept]].assign(pos=pos[kept])
     shown = np.bincount(ev["pos"].to_numpy(), minlength=len(keep))
     source_codes, sources = _codes(ev["source"])
     url_codes, urls = _codes(ev["url"])
