@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TypeAlias
 
 import folium
 import geopandas as gpd
@@ -16,7 +17,7 @@ from .errors import FrontlinesWarning, UnknownNameError
 from .model import Model
 from .tables import Source, read_tables
 
-DateLike = str | pd.Timestamp
+DateLike: TypeAlias = str | pd.Timestamp
 
 
 class Atlas:

@@ -277,7 +277,7 @@ def export_command(
                                               "changes), or geojson, csv, parquet (places).")] = ExportFormat.gpkg,
     since: Annotated[str | None, typer.Option(help="Start of the changes layer; default: a year before DATE.")]
     = None,
-    layer: Annotated[ExportLayer, typer.Option(help="The layer for geojson, csv and parquet (a GeoPackage holds "
+    layer: Annotated[ExportLayer | None, typer.Option(help="The layer for geojson, csv and parquet (a GeoPackage holds "
                                                 "all three).")] = None,
     events: EventsOpt = None, places: PlacesOpt = None, actors: ActorsOpt = None,
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +28,7 @@ from ._schema import (
 )
 from .errors import TableError
 
-Source = str | Path | pd.DataFrame  # a CSV file, or a table already in memory
+Source: TypeAlias = str | Path | pd.DataFrame  # a CSV file, or a table already in memory
 COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 URL_PATTERN = r"^https?://[^\s<>\"']+$"
 

@@ -17,11 +17,14 @@ LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaf
 
 
 def _template_text(name: str) -> str:
-    return resources.files("frontlines.render").joinpath("templates", name).read_text(encoding="utf-8")
+    return (resources.files("frontlines.render") / "templates" / name).read_text(encoding="utf-8")
 
 
 def _asset(path: str) -> bytes:
-    return resources.files("frontlines.render").joinpath("assets", f"leaflet-{LEAFLET_VERSION}", path).read_bytes()
+    folder = resources.files("frontlines.render") / "assets" / f"leaflet-{LEAFLET_VERSION}"
+    for part in path.split("/"):  # Traversable.joinpath takes one name at a time before Python 3.11
+        folder = folder / part
+    return folder.read_bytes()
 
 
 def _inline_script(code: str) -> str:
@@ -38,7 +41,7 @@ class Library(MacroElement):
         super().__init__()
         self.timeline = timeline
 
-    def render(self, **kwargs) -> None:
+    def render(self, **kwargs):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("frontlines.render.Library must be added to a map inside a Figure")
@@ -48,6 +51,14 @@ class Library(MacroElement):
         if self.timeline:
             figure.header.add_child(Element(_inline_script(_template_text("timeline.js"))), name="frontlines_timeline")
         super().render(**kwargs)
+
+
+def figure_of(m: folium.Map) -> Figure:
+    """The page (Figure) a map is drawn in."""
+    root = m.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"the map must be inside a branca Figure, not {type(root).__name__}")
+    return root
 
 
 def use_leaflet_only(m: folium.Map, *, offline: bool) -> None:
@@ -61,7 +72,7 @@ def use_leaflet_only(m: folium.Map, *, offline: bool) -> None:
     for image in ("layers.png", "layers-2x.png"):
         uri = "data:image/png;base64," + base64.b64encode(_asset(f"images/{image}")).decode("ascii")
         css = css.replace(f"url(images/{image})", f"url({uri})")
-    root = m.get_root()
+    root = figure_of(m)
     root.header.add_child(Element("<style>" + css + "</style>"), name="leaflet_css")
     root.header.add_child(Element(_inline_script(_asset("leaflet.js").decode("utf-8"))), name="leaflet_js")
 

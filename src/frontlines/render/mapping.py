@@ -16,7 +16,7 @@ from ..control import snapshot
 from ..model import NONE, Model
 from ..territory import TerritoryEstimator
 from ._payload import UNKNOWN_COLOUR, defuse, place_payload
-from .elements import Library, PlaceLayer, stable_ids, use_leaflet_only
+from .elements import Library, PlaceLayer, figure_of, stable_ids, use_leaflet_only
 
 BASEMAPS = {
     "osm": "OpenStreetMap",
@@ -90,10 +90,10 @@ def base_map(model: Model, options: MapOptions, keep: np.ndarray) -> folium.Map:
     if options.zoom_start is None and len(keep):
         m.fit_bounds([[float(lat.min()), float(lon.min())], [float(lat.max()), float(lon.max())]])
     if basemap == "none":
-        m.get_root().header.add_child(folium.Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
+        figure_of(m).header.add_child(folium.Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
     if options.boundaries:
         _add_boundaries(m, filled=basemap == "none")
-    m.get_root().header.add_child(folium.Element(
+    figure_of(m).header.add_child(folium.Element(
         f'<meta name="frontlines-attribution" content="{escape(ATTRIBUTION)}">'))
     return m
 

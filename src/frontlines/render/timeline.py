@@ -116,7 +116,10 @@ def timeline_map(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq: str
     for group in groups:
         group.add_to(m)
     frames = payload["frames"]["days"]
-    start_frame = 0 if initial is None else max(0, int(np.searchsorted(frames, days([initial])[0], "right")) - 1)
+    start_frame = 0
+    if initial is not None:
+        first_day = days(np.array([initial], dtype="datetime64[ns]"))[0]
+        start_frame = max(0, int(np.searchsorted(frames, first_day, side="right")) - 1)
     TimelineControl(payload, groups, fps=options.fps, start_frame=start_frame,
                     attribution=ATTRIBUTION_HTML).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
