@@ -49,7 +49,7 @@ def snapshot_arrays(model: Model, date: pd.Timestamp) -> dict[str, np.ndarray]:
 def _apply_successors(model: Model, state: dict[str, np.ndarray], day: np.datetime64) -> None:
     """Show an actor renamed or absorbed before ``day`` (YPG -> SDF) as its successor."""
     successor, starts = model.successors
-    current = np.arange(len(successor))
+    current: np.ndarray = np.arange(len(successor))
     for _ in range(len(successor)):  # follow chains of renames; bounded by the number of actors
         step = (successor[current] != NONE) & (starts[current] <= day)
         if not step.any():

@@ -188,7 +188,8 @@ def build_cells(points: np.ndarray, places: np.ndarray, land: shapely.Geometry, 
     cells = np.where(owner, cells_unique[rank[inverse.ravel()]], shapely.Polygon())
     far = farthest_vertex(cells, points)
     areas = np.zeros((len(points), 3))
-    mid, trimmed = cells, np.zeros(len(points), dtype=bool)
+    mid: np.ndarray = cells
+    trimmed: np.ndarray = np.zeros(len(points), dtype=bool)
     for k, km in enumerate((options.low_cutoff_km, options.cutoff_km, options.high_cutoff_km)):
         over = far > km * 1000
         cut = cells.copy()
