@@ -103,6 +103,7 @@ AWKWARD_MODULE = '''return { marks = {
   { lat = "36°N", long = 37.1, mark = "Map-dot-red.svg", label = "Bad latitude" },
   { lat = 35, long = 38, mark = "Map-dot-black.svg", label = "Odd {brace} label" },
   { lat = 33.2, long = 36.1, mark = "LACMTA_Circle_Purple_Line.svg", label = "Truce Town" },
+  { lat = 36.5280, long = 37.9547, mark = "Fighter-jet-yellow-icon.svg", label = "Manbij", link = "Manbij" },
 } }
 '''
 
@@ -111,16 +112,17 @@ def test_awkward_module_text_every_mark_accounted_for(tmp_path):
     from frontlines.importers import parse_module_marks
 
     marks = parse_module_marks(AWKWARD_MODULE)
-    assert len(marks) == 4  # the commented-out entry is not a mark
+    assert len(marks) == 5  # the commented-out entry is not a mark
     assert marks.loc[0, "label"] == 'Say "Manbij"' and marks.loc[0, "lat"] == 36.528
     module = tmp_path / "awkward.lua"
     module.write_text(AWKWARD_MODULE, encoding="utf-8")
     result = run("import", "wikipedia-module", str(module), "--date", "2017-01-01", "-o", str(tmp_path / "e.csv"))
     assert result.returncode == 0, result.stderr
-    assert "2 marks imported (3 events), 2 reported" in result.stderr
+    assert "3 marks imported (3 events), 2 reported" in result.stderr  # Manbij's two yellow marks: one event
     assert "awkward.lua:5: mark 'Bad latitude' without readable lat/long" in result.stderr
     assert "awkward.lua:6: mark '(entry could not be read)'" in result.stderr
     events = pd.read_csv(tmp_path / "e.csv", keep_default_na=False)
+    assert not events.duplicated(["date", "place", "actor", "kind"]).any()  # loadable: no duplicate rows
     truce = events[events["notes"].str.contains("Purple")]
     assert truce[["actor", "kind"]].values.tolist() == [["Syrian government", "held"], ["Syrian rebels", "holds_part"]]
 

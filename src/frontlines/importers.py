@@ -219,6 +219,8 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
         notes=base["notes"][second] + np.where(status[second] == "contested",
                                                "; the second colour is read as the attacker", ""))
     events = pd.concat([base, parts]).sort_index(kind="stable").reset_index(drop=True)
+    # A town often has several marks (its dot, an air base or border icon in the same colour): one observation.
+    events = events.drop_duplicates(["date", "place", "actor", "kind"]).reset_index(drop=True)
     events.attrs["marks_imported"] = len(marks)
     report.sort(key=lambda line: int(line.split(":")[1]))  # in the module's order
     return events, new_places, report
