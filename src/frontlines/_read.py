@@ -35,6 +35,15 @@ class RawTable:
             self._distinct[column] = (codes, pd.Series(uniques, dtype=values.dtype))
         return self._distinct[column]
 
+    def set_column(self, column: str, values, distinct: tuple[np.ndarray, pd.Series] | None = None) -> None:
+        """Replace a column; ``distinct`` gives its codes and distinct values when known (else they are computed
+        again when asked)."""
+        self.frame[column] = values
+        if distinct is None:
+            self._distinct.pop(column, None)
+        else:
+            self._distinct[column] = distinct
+
     def by_distinct(self, column: str, fn) -> pd.Series:
         """``fn`` of each distinct value of ``column``, mapped back to every row (the column itself when ``fn``
         changes nothing)."""
@@ -102,7 +111,7 @@ def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], requir
         return table
     # Per column, one factorisation; stripping, line breaks and lengths are computed on the distinct values.
     newlines = np.zeros(len(frame), dtype=np.int64)
-    long_cells = {}
+    long_cells, distinct = {}, {}
     for column in frame.columns:
         codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
         uniques = pd.Series(uniques, dtype=frame[column].dtype)
@@ -111,7 +120,7 @@ def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], requir
             recode, uniques = pd.factorize(stripped, use_na_sentinel=False)
             codes, uniques = recode[codes], pd.Series(uniques, dtype=stripped.dtype)
             frame[column] = pd.Series(pd.array(uniques).take(codes), index=frame.index)
-        table._distinct[column] = (codes, uniques)
+        distinct[column] = (codes, uniques)
         newlines += uniques.str.count("\n").to_numpy(dtype=np.int64)[codes]
         long_cells[column] = (uniques.str.len() > MAX_FIELD).to_numpy(dtype=bool)[codes]
     frame[LINE] = 2 + np.arange(len(frame)) + np.concatenate([[0], np.cumsum(newlines)[:-1]])
@@ -123,6 +132,9 @@ def read_table(path: str | Path | pd.DataFrame, columns: tuple[str, ...], requir
         if column not in frame:
             frame[column] = ""
     table.frame = frame[[*columns, LINE]].reset_index(drop=True)
+    for column in columns:
+        if column in distinct:
+            table.set_column(column, table.frame[column], distinct[column])
     if table.frame.empty:
         table.problem(1, "", "the table has a header but no rows", "add at least one row below the header")
     return table
@@ -154,7 +166,7 @@ def _parse_csv(raw: bytes, delimiter: str, table: RawTable) -> pd.DataFrame | No
     pandas' C parser when Arrow refuses the file, whose messages say what is wrong."""
     try:
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, sep=delimiter, engine="pyarrow")
-    except Exception:  # any refusal: the C parser reads the file or says why
+    except ValueError:  # Arrow's refusals (ArrowInvalid, ParserError): the C parser reads it or says why
         pass
     try:
         return pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, sep=delimiter,

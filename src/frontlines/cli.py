@@ -211,16 +211,19 @@ def stats_command(
     Example: frontlines stats --start 2014-01-01 --end 2019-12-31 -o stats.csv --plot stats.png
     """
     atlas = load(events=events, places=places, actors=actors)
-    low, high = min(25.0, cutoff), max(60.0, cutoff)
+    from .territory import TerritoryOptions
+
+    defaults = TerritoryOptions()  # the bounds keep their defaults unless the cutoff lies beyond them
+    low, high = min(defaults.low_cutoff_km, cutoff), max(defaults.high_cutoff_km, cutoff)
     table = atlas.stats(start, end, freq, cutoff_km=cutoff, low_cutoff_km=low, high_cutoff_km=high,
                         progress=progress)
     _emit(table.assign(date=table["date"].dt.strftime("%Y-%m-%d")).to_csv(index=False, lineterminator="\n"),
           output, atlas)
     if plot is not None:
+        from .render._payload import actor_colours
         from .render.figures import stats_figure
 
-        colours = dict(zip(atlas.actors["actor"], atlas.actors["colour"], strict=True))
-        _write_figure(stats_figure(table, colours), plot, atlas)
+        _write_figure(stats_figure(table, actor_colours(atlas.actors)), plot, atlas)
 
 
 @app.command("diff")

@@ -178,12 +178,7 @@ def changes(model: Model, date_a: pd.Timestamp, date_b: pd.Timestamp) -> gpd.Geo
     return gpd.GeoDataFrame(out, geometry=a.geometry.to_numpy()[codes], crs="EPSG:4326")
 
 
-def _no_progress(items, total=None, description=""):
-    return items
-
-
-def state_changes(model: Model, start: pd.Timestamp, end: pd.Timestamp, *, progress=_no_progress
-                  ) -> pd.DataFrame:
+def state_changes(model: Model, start: pd.Timestamp, end: pd.Timestamp, *, progress=None) -> pd.DataFrame:
     """Every change of any place's state between two dates, as records (for a timeline).
 
     The first record of each place is its state on ``start``; then one record for each day in
@@ -201,7 +196,8 @@ def state_changes(model: Model, start: pd.Timestamp, end: pd.Timestamp, *, progr
     first = snapshot_arrays(model, start)
     records = [{**first, "day": np.full(len(first["status"]), lo), "place": np.arange(len(first["status"]))}]
     previous = np.column_stack([first[c] for c in tracked])
-    for day in progress(days, total=len(days), description="timeline"):  # one vectorised step per change date
+    steps = progress(days, total=len(days), description="timeline") if progress else days
+    for day in steps:  # one vectorised step per change date
         state = snapshot_arrays(model, pd.Timestamp(day))
         current = np.column_stack([state[c] for c in tracked])
         changed = np.flatnonzero((current != previous).any(axis=1))

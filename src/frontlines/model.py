@@ -169,9 +169,8 @@ def build_intervals(events: pd.DataFrame) -> pd.DataFrame:
         changed[1:] |= values[1:] != values[:-1]
     rows = rows[changed]
     del last_of_day, changed
-    intervals = pd.DataFrame({column: (values[rows].astype(np.int64) if values.dtype.kind == "i" and column not in
-                                       ("since_precision",) else values[rows])
-                              for column, values in state.items() if column in INTERVAL_COLUMNS})
+    intervals = pd.DataFrame({column: values[rows] for column, values in state.items() if column in INTERVAL_COLUMNS})
+    intervals = intervals.astype({column: np.int64 for column in (*holders, "confidence")})  # built small
     place = intervals["place"].to_numpy()
     end = np.empty(len(intervals), dtype="datetime64[ns]")
     end[:-1] = intervals["start"].to_numpy()[1:]

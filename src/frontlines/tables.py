@@ -151,25 +151,24 @@ def read_events(path: Source, places: NameIndex, actors: NameIndex, *, latest: p
         hint = f"did you mean '{guess[0]}'?" if guess and guess[1] >= 60 else ""
         table.problem(line, "kind", f"unknown kind '{value}'",
                       (hint + " " if hint else "") + "kinds are " + ", ".join(EVENT_KINDS))
-    frame["kind"] = kinds
-    table._distinct.pop("kind", None)  # codes of the normalised kinds are computed again when asked
+    table.set_column("kind", kinds)
     confidence = table.by_distinct("confidence", lambda u: u.str.lower().replace("", "confirmed"))
     table.problems_at(~confidence.isin(CONFIDENCE), "confidence", "unknown confidence '{value}'",
                       "use " + ", ".join(CONFIDENCE) + " (empty means confirmed)")
-    frame["confidence"] = confidence
-    table._distinct.pop("confidence", None)
+    table.set_column("confidence", confidence)
     bad_url = table.by_distinct("url", lambda u: u.ne("") & ~u.str.match(URL_PATTERN)).to_numpy(dtype=bool)
     table.problems_at(pd.Series(bad_url, index=frame.index), "url",
                       "'{value}' is not an http(s) URL", "give the source's web address starting with https://")
 
-    frame["place_id"] = _resolve_column(table, "place", places, "place")
-    frame["actor_id"] = _resolve_column(table, "actor", actors, "actor")
+    _resolve_column(table, "place", places, "place")
+    _resolve_column(table, "actor", actors, "actor")
     _check_duplicates(table)
     return table
 
 
-def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -> np.ndarray:
-    """The id each row's name resolves to ("" when it does not); names are matched once each."""
+def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -> None:
+    """Add ``<column>_id``: the id each row's name resolves to ("" when it does not); names are matched once
+    each, and every unknown or ambiguous name is a problem."""
     frame = table.frame
     codes, names = table.distinct(column)
     match = index.match(names)
@@ -187,8 +186,7 @@ def _resolve_column(table: RawTable, column: str, index: NameIndex, what: str) -
             table.problem(line, column, f"unknown {what} '{value}'", f"add it to the {what}s table")
     ids = np.where(bad_name, "", match.id.astype(object))
     id_codes, id_values = pd.factorize(ids)
-    table._distinct[f"{column}_id"] = (id_codes[codes], pd.Series(id_values, dtype=object))
-    return ids[codes]
+    table.set_column(f"{column}_id", ids[codes], (id_codes[codes], pd.Series(id_values, dtype=object)))
 
 
 def _check_duplicates(table: RawTable) -> None:

@@ -245,7 +245,9 @@ class TerritoryEstimator:
     # -- numbers ------------------------------------------------------------------------------------------
     def area_table(self, date: pd.Timestamp) -> pd.DataFrame:
         """km2 (with bounds) and population per actor and status on ``date``; 'unknown' is the rest."""
-        state, cells = self.state(date)
+        return self._area_table(*self.state(date))
+
+    def _area_table(self, state: dict[str, np.ndarray], cells: Cells) -> pd.DataFrame:
         controller = state["controller"][cells.places]
         status = state["status"][cells.places]
         band = self._band_km2(controller, cells)
@@ -311,8 +313,8 @@ class TerritoryEstimator:
     # -- geometry -----------------------------------------------------------------------------------------
     def territory(self, date: pd.Timestamp, crs: object = 4326) -> gpd.GeoDataFrame:
         """Areas per actor and status on ``date`` as polygons (in ``crs``) with km2, bounds and population."""
-        table = self.area_table(date)
         state, cells = self.state(date)
+        table = self._area_table(state, cells)
         controller = state["controller"][cells.places]
         status = state["status"][cells.places]
         actors = np.append(self.model.actors["actor"].to_numpy(dtype=object), "unknown")

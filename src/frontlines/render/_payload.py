@@ -36,6 +36,11 @@ def defuse(text: str) -> str:
     return str(text).replace("{{", "{\u200b{").replace("{%", "{\u200b%").replace("{#", "{\u200b#")
 
 
+def actor_colours(actors: pd.DataFrame) -> dict[str, str]:
+    """Each actor's colour, by actor name."""
+    return dict(zip(actors["actor"], actors["colour"], strict=True))
+
+
 def _codes(values: pd.Series) -> tuple[list[int], list[str]]:
     codes, uniques = pd.factorize(values.fillna("").astype(str), sort=True)
     return codes.tolist(), uniques.tolist()

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from ..control import changes, snapshot
 from ..territory import EQUAL_AREA, TerritoryEstimator, actor_diff, polygons_only
-from ._payload import defuse, place_payload
+from ._payload import actor_colours, defuse, place_payload
 from .elements import Library, PlaceLayer, stable_ids
 from .mapping import ATTRIBUTION_HTML, MapOptions, actor_groups, base_map
 
@@ -90,7 +90,7 @@ def diff_map(model, estimator: TerritoryEstimator, date_a: pd.Timestamp, date_b:
     codes = np.flatnonzero(model.places["place_id"].isin(changed["place_id"]).to_numpy())
     m = base_map(model, options, codes if len(codes) else np.arange(len(model.places)))
     Library().add_to(m)
-    colours = {defuse(a): c for a, c in zip(model.actors["actor"], model.actors["colour"], strict=True)}
+    colours = {defuse(a): c for a, c in actor_colours(model.actors).items()}
     ground = ground_changes(estimator, date_a, date_b)
     for change, style in (("gained", {"fillOpacity": 0.45, "weight": 0.5}),
                           ("lost", {"fillOpacity": 0.0, "weight": 2, "dashArray": "5 4"})):

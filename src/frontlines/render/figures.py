@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ._payload import actor_colours
 from .mapping import ATTRIBUTION
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -57,6 +58,24 @@ def save_figure(fig: Figure, path, *, protect=()) -> None:
     write_bytes_atomic(path, buffer.getvalue(), protect=protect)
 
 
+def _base_map(ax, countries) -> None:
+    """Sea, land and borders."""
+    ax.set_facecolor("#cfe3f0")
+    countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
+
+
+def _frame(ax, bounds, margin: float) -> None:
+    """Bare axes framed on ``bounds`` (minx, miny, maxx, maxy) plus ``margin`` (after everything is drawn:
+    geopandas labels the axes at each plot)."""
+    xmin, ymin, xmax, ymax = bounds
+    ax.set_xlim(xmin - margin, xmax + margin)
+    ax.set_ylim(ymin - margin, ymax + margin)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
 def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, title: str | None = None) -> Figure:
     """A static map of control on ``date``: boundaries, optional territory, places by controller and status,
     legend, title, and a source and attribution line. Sized for an A4 page by default."""
@@ -68,12 +87,11 @@ def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, 
 
     state = snapshot(model, date)
     frame = describe_state(model, state)
-    colours = dict(zip(model.actors["actor"], model.actors["colour"], strict=True))
+    colours = actor_colours(model.actors)
     countries = gpd.read_file(bundled("geo/countries.geojson"))
     governorates = gpd.read_file(bundled("geo/governorates.geojson"))
     fig, ax = plt.subplots(figsize=size, layout="constrained")
-    ax.set_facecolor("#cfe3f0")
-    countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
+    _base_map(ax, countries)
     governorates.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.3, linestyle=(0, (4, 3)))
     gpd.read_file(bundled("geo/rivers.geojson")).plot(ax=ax, color="#5b9bd5", linewidth=0.9)
     if territory is not None:
@@ -101,14 +119,9 @@ def map_figure(model, date: pd.Timestamp, *, territory=None, size=A4_LANDSCAPE, 
                       title_fontsize=8, framealpha=0.92)
     ax.add_artist(first)
     ax.legend(handles=shapes, loc="lower right", fontsize=8, title="Status", title_fontsize=8, framealpha=0.92)
-    xmin, ymin, xmax, ymax = frame[frame["country"].isin(["SY", "IQ"])].total_bounds
-    ax.set_xlim(xmin - 0.6, xmax + 0.6)
-    ax.set_ylim(ymin - 0.6, ymax + 0.6)
-    ax.set_aspect(1 / np.cos(np.radians((ymin + ymax) / 2)))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    bounds = frame[frame["country"].isin(["SY", "IQ"])].total_bounds
+    _frame(ax, bounds, 0.6)
+    ax.set_aspect(1 / np.cos(np.radians((bounds[1] + bounds[3]) / 2)))
     ax.set_title(title or f"Control on {date:%-d %B %Y}", fontsize=14, loc="left")
     fig.text(0.01, 0.005, "Each place's controller is rebuilt from sourced events (frontlines). " + ATTRIBUTION,
              fontsize=6.5, color="#555555", wrap=True)
@@ -123,11 +136,10 @@ def diff_figure(model, ground, changed, table, date_a: pd.Timestamp, date_b: pd.
 
     from .._paths import bundled
 
-    colours = dict(zip(model.actors["actor"], model.actors["colour"], strict=True))
+    colours = actor_colours(model.actors)
     countries = gpd.read_file(bundled("geo/countries.geojson"))
     fig, (ax, side) = plt.subplots(1, 2, figsize=size, layout="constrained", width_ratios=[2.2, 1])
-    ax.set_facecolor("#cfe3f0")
-    countries.plot(ax=ax, color="#f6f3ec", edgecolor="#6b6b6b", linewidth=0.6)
+    _base_map(ax, countries)
     for (actor, change), part in ground.groupby(["actor", "change"]):
         colour = colours.get(actor, "#7F7F7F")
         if change == "gained":
@@ -137,13 +149,7 @@ def diff_figure(model, ground, changed, table, date_a: pd.Timestamp, date_b: pd.
     moved = changed[changed["from"].astype(str) != changed["to"].astype(str)]
     for actor, part in moved.groupby(moved["to"].astype(str)):
         part.plot(ax=ax, color=colours.get(actor, "#ffffff"), edgecolor="#333333", markersize=18, linewidth=0.5)
-    xmin, ymin, xmax, ymax = countries[countries["country"].isin(["SY", "IQ"])].total_bounds
-    ax.set_xlim(xmin - 0.3, xmax + 0.3)
-    ax.set_ylim(ymin - 0.3, ymax + 0.3)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    _frame(ax, countries[countries["country"].isin(["SY", "IQ"])].total_bounds, 0.3)
     ax.set_title(f"Changes from {date_a:%-d %B %Y} to {date_b:%-d %B %Y}", fontsize=13, loc="left")
     rows = table[~table["actor"].isin(["unknown", "contested band"])]
     side.axis("off")

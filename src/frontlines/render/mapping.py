@@ -15,7 +15,7 @@ from .._paths import bundled
 from ..control import snapshot
 from ..model import NONE, Model
 from ..territory import TerritoryEstimator
-from ._payload import UNKNOWN_COLOUR, defuse, place_payload
+from ._payload import UNKNOWN_COLOUR, actor_colours, defuse, place_payload
 from .elements import Library, PlaceLayer, figure_of, stable_ids, use_leaflet_only
 
 BASEMAPS = {
@@ -146,7 +146,7 @@ def control_map(model: Model, date: pd.Timestamp, options: MapOptions | None = N
 
 def add_territory(m: folium.Map, territory: gpd.GeoDataFrame, model: Model) -> None:
     """The estimated areas as one shaded layer, in each actor's colour; the contested band hatched grey."""
-    colours = {**dict(zip(model.actors["actor"], model.actors["colour"], strict=True)), "contested band": "#7F7F7F"}
+    colours = {**actor_colours(model.actors), "contested band": "#7F7F7F"}
     shaded = territory[(territory["actor"] != "unknown") & ~territory.geometry.is_empty].copy()
     shaded["status"] = shaded["status"].astype(str)
     colours = {defuse(k): v for k, v in colours.items()}

@@ -46,7 +46,7 @@ def timeline_payload(model: Model, start: pd.Timestamp, end: pd.Timestamp, freq:
                      keep: np.ndarray, popup_events: int, progress=None) -> dict:
     """Each kept place once, its change records between the dates, the frames and the events."""
     frames, precision = frame_days(start, end, freq)
-    changes = state_changes(model, start, end, **({"progress": progress} if progress else {}))
+    changes = state_changes(model, start, end, progress=progress)
     position = np.full(len(model.places), -1)
     position[keep] = np.arange(len(keep))
     changes = changes[position[changes["place"].to_numpy()] >= 0]

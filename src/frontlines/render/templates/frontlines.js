@@ -48,6 +48,12 @@
     };
   }
 
+  /* The outer ring of a besieged place i, in the besieger's colour. */
+  function ringStyle(data, i, renderer) {
+    return {renderer: renderer, radius: radius(data, i) + 4, fill: false, weight: 2.5,
+      color: colour(data, data.places.besieger[i]), opacity: 0.95, dashArray: "2 3", interactive: false};
+  }
+
   /* The marker for place i: a circle (held), a split circle (divided), a dashed outline in the attacker's
    * colour (contested), an outer ring in the besieger's colour (besieged), a hollow grey circle (unknown).
    * Claimed or disputed control is drawn with a pale fill. */
@@ -57,8 +63,7 @@
     var confirmed = data.confidences[p.confidence[i]] === "confirmed";
     var layers = [];
     if (p.besieger[i] >= 0) {
-      layers.push(L.circleMarker(latlng, {renderer: renderer, radius: r + 4, fill: false, weight: 2.5,
-        color: colour(data, p.besieger[i]), opacity: 0.95, dashArray: "2 3", interactive: false}));
+      layers.push(L.circleMarker(latlng, ringStyle(data, i, renderer)));
     }
     if (status === "divided") {
       layers.push(L.marker(latlng, {icon: splitIcon(colour(data, ctrl), colour(data, p.other[i]), r, confirmed),
@@ -258,24 +263,24 @@
         if (!batches[key]) { batches[key] = {style: style, places: []}; order.push(key); }
         batches[key].places.push(i);
       }
+      // The same styles as the markers (circleStyle, ringStyle), batched by what they draw.
+      function outline(style, ring) {
+        return {stroke: style.color, width: style.weight, ring: ring,
+          dash: style.dashArray ? style.dashArray.split(" ").map(Number) : null};
+      }
       for (var i = 0; i < n; i++) {
-        var ctrl = p.controller[i], unknown = ctrl < 0, status = data.statuses[p.status[i]];
-        var confirmed = data.confidences[p.confidence[i]] === "confirmed";
-        var alpha = unknown ? 0.6 : (confirmed ? 0.9 : 0.35);
-        var fill = unknown ? "#ffffff" : colour(data, ctrl);
-        if (status === "divided") {
-          add("L" + fill + alpha, i, {fill: fill, alpha: alpha, half: -1});
-          add("R" + colour(data, p.other[i]) + alpha, i, {fill: colour(data, p.other[i]), alpha: alpha, half: 1});
+        var style = circleStyle(data, i), alpha = style.fillOpacity;
+        if (data.statuses[p.status[i]] === "divided") {
+          var other = colour(data, p.other[i]);
+          add("L" + style.fillColor + alpha, i, {fill: style.fillColor, alpha: alpha, half: -1});
+          add("R" + other + alpha, i, {fill: other, alpha: alpha, half: 1});
         } else {
-          add("F" + fill + alpha, i, {fill: fill, alpha: alpha});
+          add("F" + style.fillColor + alpha, i, {fill: style.fillColor, alpha: alpha});
         }
-        if (p.attacker[i] >= 0) {
-          add("C" + p.attacker[i], i, {stroke: colour(data, p.attacker[i]), width: 3, dash: [3, 2]});
-        } else {
-          add(unknown ? "U" : "O", i, {stroke: unknown ? data.unknownColour : "#333333", width: 1});
-        }
+        add("O" + style.color + style.weight + style.dashArray, i, outline(style, 0));
         if (p.besieger[i] >= 0) {
-          add("B" + p.besieger[i], i, {stroke: colour(data, p.besieger[i]), width: 2.5, dash: [2, 3], ring: 4});
+          var ring = ringStyle(data, i);
+          add("B" + ring.color, i, outline(ring, ring.radius - radius(data, i)));
         }
       }
       return order.map(function (key) { return batches[key]; });
