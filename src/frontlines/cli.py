@@ -148,14 +148,12 @@ def map_command(
 
     Example: frontlines map 2017-01-25 -o map.html
     """
-    from .render import MapOptions
-
     atlas = load(events=events, places=places, actors=actors)
     if output.suffix.lower() in FIGURE_SUFFIXES:
         _write_figure(atlas.plot(date, territory=territory), output, atlas)
         return
-    options = MapOptions(basemap=basemap.value, offline=offline, show_unknown=not hide_unknown, territory=territory)
-    _write_page(atlas.map(date, **options.__dict__), output, atlas)
+    _write_page(atlas.map(date, basemap=basemap.value, offline=offline, show_unknown=not hide_unknown,
+                          territory=territory), output, atlas)
 
 
 class Frequency(str, Enum):

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,14 @@ from ._read import LINE, read_table
 from .errors import Problem, TableError
 
 SNAPSHOT_COLUMNS = ("date", "place", "actor", "source", "url")
+
+
+def _new_places(ids: pd.Series, names: pd.Series, alt_names, lat: pd.Series, lon: pd.Series, source: str
+                ) -> pd.DataFrame:
+    """Rows for the places table (its columns) for places an import found outside the gazetteer."""
+    return pd.DataFrame({"place_id": ids, "name": names, "alt_names": alt_names, "kind": "", "lat": lat,
+                         "lon": lon, "country": "", "governorate": "", "population": "", "parent": "",
+                         "source": source, "url": ""}).drop_duplicates("place_id")
 
 
 def snapshots_to_events(path, *, source: str = "") -> pd.DataFrame:
@@ -62,14 +72,9 @@ def snapshots_to_events(path, *, source: str = "") -> pd.DataFrame:
 
 
 # -- Wikipedia detailed-map modules ---------------------------------------------------------------------------
-import re  # noqa: E402
-
 _ENTRY = re.compile(r"\{[^{}]*?\b(?:lat|mark)\s*=[^{}]*\}", re.S)
 _FIELD = re.compile(r"""(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?)""")
 _WIKILINK = re.compile(r"\[\[(?:[^|\]]*\|)?([^\]]+)\]\]")
-COLOUR_WORDS = ("light-blue", "lightblue", "red", "green", "yellow", "black", "grey", "gray", "white", "pink",
-                "purple", "orange", "blue")
-
 
 _LUA_TOKENS = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|--\[(=*)\[.*?\]\2\]|--[^\n]*""", re.S)
 _MARK_KEY = re.compile(r"\bmark\s*=")
@@ -163,22 +168,22 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     text = Path(path).read_text(encoding="utf-8")
     marks = parse_module_marks(text)
     name = module_name or Path(path).stem
-    report: list[str] = []
+    skipped: list[tuple[int, str]] = []  # (line, why), reported in the module's order
     if marks.empty:
         raise TableError([Problem(Path(path).name, 0, "", "no marks found (entries with lat = ..., long = ...)",
                                   "give the module's Lua source")])
     bad = marks["lat"].isna() | marks["lon"].isna()
-    report += [f"{Path(path).name}:{r.line}: mark {r.label or r.mark!r} without readable lat/long; skipped"
-               for r in marks[bad].itertuples()]
+    skipped += [(r.line, f"mark {r.label or r.mark!r} without readable lat/long; skipped")
+                for r in marks[bad].itertuples()]
     marks = marks[~bad].reset_index(drop=True)
     kinds = classify_marks(marks["mark"], mapping)
     icon = kinds["status"].eq("ignore").to_numpy()
-    report += [f"{Path(path).name}:{r.line}: mark '{r.mark}' is an icon without a side (status 'ignore' in the "
-               "mark table); skipped" for r in marks[icon].itertuples()]
+    skipped += [(r.line, f"mark '{r.mark}' is an icon without a side (status 'ignore' in the mark table); skipped")
+                for r in marks[icon].itertuples()]
     marks, kinds = marks[~icon].reset_index(drop=True), kinds[~icon].reset_index(drop=True)
     unknown = kinds["actor"].eq("")
-    report += [f"{Path(path).name}:{r.line}: mark '{r.mark}' ({r.label}) matches no actor in the mark table; "
-               "add a pattern for it" for r in marks[unknown.to_numpy()].itertuples()]
+    skipped += [(r.line, f"mark '{r.mark}' ({r.label}) matches no actor in the mark table; add a pattern for it")
+                for r in marks[unknown.to_numpy()].itertuples()]
     marks, kinds = marks[~unknown.to_numpy()].reset_index(drop=True), kinds[~unknown].reset_index(drop=True)
     # Places: by name or link near the mark, else a new place flagged as coming from the module.
     names = marks["label"].where(marks["label"].ne(""), marks["link"])
@@ -198,11 +203,8 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     slug = names.str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
     new_ids = "wp:" + slug + "-" + marks["lat"].round(3).astype(str) + "-" + marks["lon"].round(3).astype(str)
     found[new] = new_ids[new]
-    new_places = pd.DataFrame({
-        "place_id": new_ids[new], "name": names[new], "alt_names": marks["link"][new], "kind": "",
-        "lat": marks["lat"][new], "lon": marks["lon"][new], "country": "", "governorate": "", "population": "",
-        "parent": "", "source": f"Wikipedia: {name} (mark not in the gazetteer)", "url": "",
-    }).drop_duplicates("place_id")
+    new_places = _new_places(new_ids[new], names[new], marks["link"][new], marks["lat"][new], marks["lon"][new],
+                             f"Wikipedia: {name} (mark not in the gazetteer)")
     status = kinds["status"].to_numpy()
     note = ("mark '" + marks["mark"] + "'" + np.where(status != "held", " (" + status + " on the module's map)", "")
             + np.where(new, "; place added from the module", ""))
@@ -222,7 +224,7 @@ def module_to_events(path, date: str, *, places: pd.DataFrame, place_index, mapp
     # A town often has several marks (its dot, an air base or border icon in the same colour): one observation.
     events = events.drop_duplicates(["date", "place", "actor", "kind"]).reset_index(drop=True)
     events.attrs["marks_imported"] = len(marks)
-    report.sort(key=lambda line: int(line.split(":")[1]))  # in the module's order
+    report = [f"{Path(path).name}:{line}: {why}" for line, why in sorted(skipped)]
     return events, new_places, report
 
 
@@ -266,9 +268,10 @@ def acled_to_events(path, *, places: pd.DataFrame, place_index, actor_index, max
         [frame["actor2"], frame["actor1"], frame["actor2"], frame["actor1"]], "")
     transfer = sub.eq(ACLED_TERRITORY[2]).to_numpy()
     # Transfers: the actor whose name the notes give as receiving the ground.
-    named2 = frame.apply(lambda r: bool(r["actor2"]) and (f"to {r['actor2']}".lower() in r["notes"].lower()
-                                                          or f"{r['actor2']} took".lower() in r["notes"].lower()),
-                         axis=1).to_numpy(dtype=bool) if transfer.any() else np.zeros(len(frame), bool)
+    named2 = np.zeros(len(frame), dtype=bool)
+    rows = np.flatnonzero(transfer)  # transfers only, and a row-specific text search: a loop over those few rows
+    named2[rows] = [bool(a) and (f"to {a}".lower() in n.lower() or f"{a} took".lower() in n.lower())
+                    for a, n in zip(frame["actor2"].to_numpy()[rows], frame["notes"].to_numpy()[rows], strict=True)]
     winner = np.where(transfer, np.where(named2, frame["actor2"], frame["actor1"]), winner)
     inferred = np.where(transfer & ~named2, "winner inferred (actor1; the notes do not say who took over)",
                         "winner inferred from the sub-event type" + np.where(transfer, " and the notes", ""))
@@ -293,10 +296,8 @@ def acled_to_events(path, *, places: pd.DataFrame, place_index, actor_index, max
     new = place.eq("")
     new_ids = "acled:" + frame["location"].str.lower().str.replace(r"[^a-z0-9]+", "-", regex=True).str.strip("-")
     place[new] = new_ids[new]
-    new_places = pd.DataFrame({"place_id": new_ids[new], "name": frame["location"][new], "alt_names": "",
-                               "kind": "", "lat": lat[new], "lon": lon[new], "country": "", "governorate": "",
-                               "population": "", "parent": "", "source": "ACLED location (not in the gazetteer)",
-                               "url": ""}).drop_duplicates("place_id")
+    new_places = _new_places(new_ids[new], frame["location"][new], "", lat[new], lon[new],
+                             "ACLED location (not in the gazetteer)")
     precision = frame["time_precision"].replace("", "1")
     date_text = np.where(precision.eq("3"), dates.dt.strftime("%Y-%m"), dates.dt.strftime("%Y-%m-%d"))
     notes = (frame["sub_event_type"] + "; " + inferred
