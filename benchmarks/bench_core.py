@@ -49,13 +49,32 @@ def synthetic(n_events: int, n_places: int, seed: int = 1) -> tuple[pd.DataFrame
     return events, places, actors
 
 
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def csv_paths(folder: Path) -> dict[str, Path]:
+    """Where the three tables' CSV files go in ``folder``, by table name (``fl.load``'s keywords)."""
+    return {name: Path(folder) / f"{name}.csv" for name in ("events", "places", "actors")}
+
+
+def write_csv(events: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, folder: Path) -> dict[str, Path]:
+    """The three tables as CSV files in ``folder``; returns their paths by table name."""
+    paths = csv_paths(folder)
+    for name, frame in (("events", events), ("places", places), ("actors", actors)):
+        frame.to_csv(paths[name], index=False)
+    return paths
+
+
 def load_from_csv(events: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame) -> fl.Atlas:
     """Write the tables as CSV files and load them, as a user would."""
     with tempfile.TemporaryDirectory() as tmp:
-        paths = {name: Path(tmp) / f"{name}.csv" for name in ("events", "places", "actors")}
-        for name, frame in (("events", events), ("places", places), ("actors", actors)):
-            frame.to_csv(paths[name], index=False)
-        return fl.load(**paths)
+        return fl.load(**write_csv(events, places, actors, Path(tmp)))
 
 
 def baseline_control_at(events: pd.DataFrame, date: str) -> pd.Series:
@@ -81,11 +100,11 @@ def main() -> None:
     events, places, actors = synthetic(args.events, args.places)
     print(f"synthetic table: {len(events):,} events over {len(places):,} places")
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_mb()
     start = time.perf_counter()
     atlas = load_from_csv(events, places, actors)
     load_s = time.perf_counter() - start
-    load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_peak = peak_mb()
     date = "2017-01-25"
     ours_s, ours = best_of(5, atlas.control_at, date)
     base_s, base = best_of(5, baseline_control_at, events, date)
@@ -103,7 +122,7 @@ def main() -> None:
     print("   sieges, contests and divided control, so it answers a simpler question)")
     print(f"map of {len(places):,} places                 {map_s:8.2f} s   {len(html.encode()) / 1e6:6.1f} MB"
           "   target < 15 MB")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(f"peak memory of the whole run                {peak:8.0f} MB")
 
 

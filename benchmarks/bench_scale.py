@@ -13,23 +13,15 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import resource
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
-from bench_core import baseline_control_at, best_of, synthetic
+from bench_core import CHROMIUM_ARGS, baseline_control_at, best_of, csv_paths, peak_mb, synthetic, write_csv
 from playwright.sync_api import sync_playwright
 
 import frontlines as fl
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def open_in_chromium(path: Path) -> float:
@@ -49,7 +41,7 @@ def open_in_chromium(path: Path) -> float:
 def ours(folder: str) -> None:
     """Everything frontlines does, in a fresh process: its peak memory is the load's own, not the benchmark's
     (which holds the synthetic tables)."""
-    paths = {name: Path(folder) / f"{name}.csv" for name in ("events", "places", "actors")}
+    paths = csv_paths(Path(folder))
     start = time.perf_counter()
     atlas = fl.load(**paths)
     load_s = time.perf_counter() - start
@@ -90,8 +82,7 @@ def main() -> None:
     events, places, actors = synthetic(args.events, args.places)
     print(f"synthetic table: {len(events):,} events over {len(places):,} places", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, frame in (("events", events), ("places", places), ("actors", actors)):
-            frame.to_csv(Path(tmp) / f"{name}.csv", index=False)
+        write_csv(events, places, actors, Path(tmp))
         base_s, _ = best_of(3, baseline_control_at, events, "2017-01-25")
         del events, places, actors
         start = time.perf_counter()

@@ -30,6 +30,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
+from bench_core import CHROMIUM_ARGS
 from folium.plugins import TimeSliderChoropleth, TimestampedGeoJson
 from playwright.sync_api import sync_playwright
 
@@ -38,8 +39,6 @@ from frontlines.control import state_changes
 
 HERE = Path(__file__).parent
 ASSETS = HERE / ".assets"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 # CDN address fragment -> (npm package, file inside it)
 CDN_FILES = {
     "leaflet@1.9.3/dist/leaflet.js": ("leaflet@1.9.3", "dist/leaflet.js"),
