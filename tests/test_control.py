@@ -112,6 +112,9 @@ def test_places_resolve_by_alias_accent_and_misspelling(small):
         assert small.resolve("Epsilonz") == "t:eps"
     with pytest.raises(fl.UnknownNameError, match="did you mean"):
         small.resolve("Gammma town")
+    # One letter from Beta but too short to tell a typo from another town ("Salma" is not "As Salman").
+    with pytest.raises(fl.UnknownNameError, match="Beta"):
+        small.resolve("Betas")
 
 
 def test_a_town_missing_from_the_gazetteer_is_not_taken_for_another(atlas):
@@ -123,5 +126,5 @@ def test_a_town_missing_from_the_gazetteer_is_not_taken_for_another(atlas):
 
 def test_unknown_place_gets_suggestions(small):
     with pytest.raises(fl.UnknownNameError) as info:
-        small.resolve("Epsylonn")
+        small.resolve("Epsylonz")  # two letters off: suggested, not taken
     assert "Epsilon" in str(info.value)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # Arabic articles and connectives that transliterations write in many ways, or leave out.
 _ARTICLES = r"\b(?:al|el|ar|as|ash|at|az|ad|an|ath|adh|ez|es|er|en|ul|il|e)\b"
@@ -143,21 +144,22 @@ class NameIndex:
     def resolve_one(self, name: str, *, fuzzy: bool = True) -> tuple[str, str]:
         """Resolve one name interactively. Returns (id, how).
 
-        A misspelling is accepted only when one place is clearly closest by plain edit distance (a ratio of at
-        least 88 of 100, five points ahead of any other place), so that a name missing from the gazetteer is
-        reported as unknown rather than silently taken for another town; WRatio's partial matches are used only
-        for suggestions.
+        A misspelling is accepted only when exactly one place's name key lies a single edit (one letter added,
+        dropped or changed) from the name's key, and the key has at least seven letters. Arabic place names
+        often differ by one letter from another real town ("Salma" and "As Salman", "Saqlawiyah" and
+        "Saqlabiyah"), so shorter names and looser matches are reported as unknown, with suggestions, rather
+        than silently taken for another town.
         """
         match = self.match(pd.Series([name]))
         if match.how[0] in ("name", "alias", "normalised"):
             return match.id[0], match.how[0]
         if fuzzy and match.how[0] == "unknown":
             key = name_keys(pd.Series([name])).iloc[0]
-            best = process.extract(key, self._choices, scorer=fuzz.ratio, limit=8, score_cutoff=80)
-            ids = self._keys["id"].to_numpy()
-            top = [(ids[i], score) for _, score, i in best]
-            if top and top[0][1] >= 88 and all(i == top[0][0] for i, s in top if s > top[0][1] - 5):
-                return top[0][0], "fuzzy"
+            if len(key.replace(" ", "")) >= 7:
+                close = process.extract(key, self._choices, scorer=Levenshtein.distance, limit=8, score_cutoff=1)
+                ids = {self._keys["id"].to_numpy()[i] for _, _, i in close}
+                if len(ids) == 1:
+                    return ids.pop(), "fuzzy"
         return "", match.how[0]
 
     def describe(self, ids: list[str]) -> str:
