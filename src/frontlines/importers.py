@@ -275,8 +275,8 @@ def acled_to_events(path, *, places: pd.DataFrame, place_index, actor_index, max
     winner = np.where(transfer, np.where(named2, frame["actor2"], frame["actor1"]), winner)
     inferred = np.where(transfer & ~named2, "winner inferred (actor1; the notes do not say who took over)",
                         "winner inferred from the sub-event type" + np.where(transfer, " and the notes", ""))
-    # ACLED names ("QSD: Syrian Democratic Forces") resolve by alias, then fuzzily, once per distinct name.
-    resolved = {name: actor_index.resolve_one(name)[0] for name in pd.unique(winner)}
+    # ACLED names ("QSD: Syrian Democratic Forces", "Islamic State (Syria)") resolve by alias, once per name.
+    resolved = {name: _acled_actor(actor_index, name) for name in pd.unique(winner)}
     found_actor = pd.Series(winner).map(resolved).to_numpy()
     actor = np.where(found_actor != "", found_actor, winner)
     report += [f"{table.name}:{line}: actor '{a}' is not in the actors table; add it or an alias"
@@ -308,3 +308,19 @@ def acled_to_events(path, *, places: pd.DataFrame, place_index, actor_index, max
                            "confidence": "claimed", "source": "ACLED: " + frame["source"], "url": "",
                            "notes": notes})
     return events, new_places, report
+
+
+def _acled_actor(actor_index, name: str) -> str:
+    """The actor id of an ACLED actor name: the whole name, else either side of its "ABBR: Full name" colon,
+    each also without a trailing "(Syria)" or "(2000-)"; a typo is accepted only as :meth:`resolve_one` allows."""
+    name = str(name).strip()
+    if not name:
+        return ""
+    parts = [name, *(part.strip() for part in name.split(":") if ":" in name)]
+    candidates = [*parts, *(re.sub(r"\s*\([^)]*\)\s*$", "", part) for part in parts)]
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        found, _ = actor_index.resolve_one(candidate, fuzzy=False)
+        if found:
+            return found
+    return actor_index.resolve_one(name)[0]
+
