@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 _ARTICLES = r"\b(?:al|el|ar|as|ash|at|az|ad|an|ath|adh|ez|es|er|en|ul|il|e)\b"
 # Spelling variants that stand for the same Arabic sound, applied in order.
 _VARIANTS = (
+    (r"ee", "i"), (r"oo", "u"),  # vowel digraphs before doubled letters: Arbeen is Arbin, not Arban
     (r"(.)\1", r"\1"),  # doubled letters: Raqqa -> Raqa
     (r"ou|oo|o|w", "u"),
     (r"ee|ie", "i"),
@@ -40,7 +41,7 @@ def name_keys(names: pd.Series) -> pd.Series:
     key = key.str.replace(r"[^a-z0-9]+", " ", regex=True).str.replace(_ARTICLES, " ", regex=True)
     for pattern, replacement in _VARIANTS:
         key = key.str.replace(pattern, replacement, regex=True)
-    return key.str.split().str.join(" ")
+    return key.str.split().str.join("")  # "Air Base" and "Airbase", "Tall Abyad" and "Tallabyad" agree
 
 
 @dataclass
