@@ -93,7 +93,11 @@ def test_territory_polygons_match_the_table(atlas):
     # A divided place's cell is drawn for each of its two holders, who are counted for half of it each.
     expected = frame["area_km2"] * (frame["status"] == "divided").map({True: 2, False: 1})
     assert (frame["status"] == "divided").any()
-    assert (abs(measured[held] - expected[held]) / expected[held] < 0.03).all()
+    # The table's band is border length x width, which overcounts where strips overlap at corners: a small
+    # territory with long borders (a few hundred km2) can differ by several percent; large ones by under 3%.
+    # A polygon drawn for the wrong actor or a divided cell counted once would be off by 50% or more.
+    tolerance = np.where(expected[held] >= 1000, 0.03, 0.10)
+    assert (abs(measured[held] - expected[held]) / expected[held] < tolerance).all()
 
 
 def test_a_divided_town_shares_its_ground_between_its_holders():
