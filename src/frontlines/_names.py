@@ -15,10 +15,9 @@ from rapidfuzz.distance import Levenshtein
 _ARTICLES = r"\b(?:al|el|ar|as|ash|at|az|ad|an|ath|adh|ez|es|er|en|ul|il|e)\b"
 # Spelling variants that stand for the same Arabic sound, applied in order.
 _VARIANTS = (
-    (r"ee", "i"), (r"oo", "u"),  # vowel digraphs before doubled letters: Arbeen is Arbin, not Arban
-    (r"(.)\1", r"\1"),  # doubled letters: Raqqa -> Raqa
     (r"ou|oo|o|w", "u"),
-    (r"ee|ie", "i"),
+    (r"ee|ie", "i"),  # vowel digraphs before doubled letters: Arbeen is Arbin, not Arban
+    (r"(.)\1", r"\1"),  # doubled letters: Raqqa -> Raqa
     (r"ei|ai|ay|ey|ae|e", "a"),
     (r"q", "k"),
     (r"dh", "d"),
@@ -156,9 +155,9 @@ class NameIndex:
             return match.id[0], match.how[0]
         if fuzzy and match.how[0] == "unknown":
             key = name_keys(pd.Series([name])).iloc[0]
-            if len(key.replace(" ", "")) >= 7:
+            if len(key) >= 7:
                 close = process.extract(key, self._choices, scorer=Levenshtein.distance, limit=8, score_cutoff=1)
-                ids = {self._keys["id"].to_numpy()[i] for _, _, i in close}
+                ids = set(self._keys["id"].to_numpy()[[i for _, _, i in close]])
                 if len(ids) == 1:
                     return ids.pop(), "fuzzy"
         return "", match.how[0]

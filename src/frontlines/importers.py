@@ -316,11 +316,10 @@ def _acled_actor(actor_index, name: str) -> str:
     name = str(name).strip()
     if not name:
         return ""
-    parts = [name, *(part.strip() for part in name.split(":") if ":" in name)]
+    parts = [name, *(part.strip() for part in name.split(":"))] if ":" in name else [name]
     candidates = [*parts, *(re.sub(r"\s*\([^)]*\)\s*$", "", part) for part in parts)]
     for candidate in dict.fromkeys(c for c in candidates if c):
         found, _ = actor_index.resolve_one(candidate, fuzzy=False)
         if found:
             return found
     return actor_index.resolve_one(name)[0]
-
